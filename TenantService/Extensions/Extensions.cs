@@ -1,0 +1,9 @@
+namespace TenantService.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("cache");
+    }
+}
