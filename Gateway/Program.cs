@@ -1,3 +1,4 @@
+using Gateway.Authentication;
 using Gateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,7 +8,13 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseGatewayEdge();
+
 app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.MapDevTokenApi();
+app.MapTenantReverseProxy();
 
 app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

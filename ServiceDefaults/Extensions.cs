@@ -51,10 +51,10 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TelemetryNames.Meter))
+                .AddMeter(TelemetryNames.Wildcard))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(TelemetryNames.ActivitySource)
+                .AddSource(TelemetryNames.Wildcard)
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes every second would drown the traces that matter.
                     options.Filter = context =>

@@ -1,11 +1,12 @@
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>The names under which the platform's own spans and metrics are published.</summary>
+/// <summary>
+/// The prefix under which the platform's own spans and metrics are published; every
+/// <see cref="System.Diagnostics.ActivitySource"/> and <see cref="System.Diagnostics.Metrics.Meter"/>
+/// named <c>TenantPlatform.*</c> is collected by the service defaults.
+/// </summary>
 public static class TelemetryNames
 {
-    /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> name shared by the platform's code.</summary>
-    public const string ActivitySource = "TenantPlatform";
-
-    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> name shared by the platform's code.</summary>
-    public const string Meter = "TenantPlatform";
+    /// <summary>The wildcard that matches every platform source and meter.</summary>
+    public const string Wildcard = "TenantPlatform.*";
 }

@@ -1,3 +1,4 @@
+using TenantService.Apis;
 using TenantService.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,8 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseServerTiming();
 app.MapDefaultEndpoints();
+app.MapDatabasesApi();
 
 app.Run();

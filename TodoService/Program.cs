@@ -1,3 +1,4 @@
+using TodoService.Apis;
 using TodoService.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,13 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+app.MapTodosApi();
+app.MapMeApi();
 
 app.Run();

@@ -1,4 +1,10 @@
+using Gateway.Authentication;
+using Gateway.Provisioning;
+using Gateway.RateLimiting;
 using Gateway.Routing;
+using Tenancy.Identity;
+using Tenancy.Metadata;
+using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace Gateway.Extensions;
@@ -7,10 +13,61 @@ internal static class Extensions
 {
     public static void AddGatewayServices(this IHostApplicationBuilder builder)
     {
+        builder.AddTenantAuthentication();
+        builder.Services.AddSingleton<DevTokenIssuer>();
+        builder.AddTenantRateLimiting();
+        builder.AddTenantProvisioning();
+
         builder.Services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(TenantForwarding.AddTenantHeaders);
 
         // Cluster addresses are resource names (http://todoservice); service discovery expands them, one destination per replica.
         builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
+        builder.Services.AddSingleton<ILoadBalancingPolicy, TenantRendezvousPolicy>();
+    }
+
+    public static void AddTenantProvisioning(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(services => ProvisioningOptions.FromConfiguration(services.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<TenantDirectory>();
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("cache")))
+        {
+            // No Redis (a gateway run on its own): every unknown tenant goes to creation, where 409 means "exists".
+            builder.Services.AddSingleton<ITenantExistenceLookup, UnknownUntilCreatedLookup>();
+        }
+        else
+        {
+            builder.AddRedisClient("cache");
+            builder.Services.AddSingleton<TenantMetadataStore>();
+            builder.Services.AddSingleton<ITenantExistenceLookup, MetadataExistenceLookup>();
+            builder.Services.AddHostedService<TenantEventsListener>();
+        }
+
+        builder.Services.AddSingleton<TenantProvisioner>();
+        builder.Services.AddHttpClient(TenantProvisioner.HttpClientName, client => client.BaseAddress = new Uri("http://tenantservice"));
+    }
+
+    public static WebApplication UseGatewayEdge(this WebApplication app)
+    {
+        // Client-sent tenant headers go before authentication could ever compare against them.
+        app.UseTenantHeaderStripping();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        // After authorization, so refused requests never spend a tenant's tokens.
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static WebApplication MapTenantReverseProxy(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseTenantProvisioning();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
     }
 }

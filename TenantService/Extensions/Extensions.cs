@@ -1,3 +1,10 @@
+using Tenancy.Databases;
+using Tenancy.Metadata;
+using TenantService.Apis;
+using TenantService.Databases;
+using TenantService.Metadata;
+using TenantService.Schemas;
+
 namespace TenantService.Extensions;
 
 internal static class Extensions
@@ -5,5 +12,36 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("cache");
+
+        var options = PlatformOptions.FromConfiguration(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, PlatformJsonContext.Default));
+
+        services.AddSingleton(new DatabaseLayout(options.DataDir));
+        services.AddSingleton(new TenantDatabaseOptions());
+        services.AddSingleton<TenantDatabaseFactory>();
+        services.AddSingleton(provider =>
+        {
+            var factory = provider.GetRequiredService<TenantDatabaseFactory>();
+            Directory.CreateDirectory(factory.Layout.DataDirectory);
+            var path = factory.Layout.PlatformDatabasePath;
+            var connection = File.Exists(path) ? factory.Open(path, DatabaseKind.Platform) : factory.Create(path, DatabaseKind.Platform);
+            return new DatabaseCatalog(connection);
+        });
+        services.AddSingleton<DatabaseNameLocks>();
+        services.AddSingleton<ChildTemplates>();
+        services.AddSingleton<DatabaseProvisioner>();
+        services.AddSingleton<DatabaseReconciler>();
+
+        services.AddSingleton<TenantMetadataStore>();
+        services.AddSingleton<MetadataPublisher>();
+        services.AddHostedService<MetadataRepublisher>();
+
+        services.AddSingleton<ISchemaChangeRunner, DirectSchemaChangeRunner>();
+        services.AddSingleton<BuiltInSchemas>();
+        // Registered before the web server starts listening: requests wait for reconciliation.
+        services.AddHostedService<PlatformStartup>();
     }
 }

@@ -1,0 +1,6 @@
+namespace AppHost.Hosting;
+
+internal interface IHealthProbe
+{
+    Task<HealthResult> CheckAsync(CancellationToken cancellationToken);
+}

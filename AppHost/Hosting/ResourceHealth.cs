@@ -1,0 +1,8 @@
+namespace AppHost.Hosting;
+
+public enum ResourceHealth
+{
+    Unknown,
+    Healthy,
+    Unhealthy,
+}

@@ -1,0 +1,12 @@
+namespace AppHost.Hosting;
+
+public enum ResourceState
+{
+    Waiting,
+    Starting,
+    Running,
+    Restarting,
+    Stopping,
+    Stopped,
+    Failed,
+}

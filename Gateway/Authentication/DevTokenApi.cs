@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy.Databases;
+
+namespace Gateway.Authentication;
+
+/// <summary><c>POST /dev/token</c>: a one-hour session token for any user id, only while no real issuer is configured.</summary>
+internal static class DevTokenApi
+{
+    private const int MaxIdLength = 256;
+
+    public static IEndpointRouteBuilder MapDevTokenApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/dev/token", IssueToken)
+            .WithName("IssueDevToken")
+            .AllowAnonymous();
+        return app;
+    }
+
+    public static Results<Ok<DevTokenResponse>, NotFound, BadRequest<DevTokenError>, JsonHttpResult<DevTokenError>> IssueToken(
+        DevTokenRequest request, DevTokenIssuer issuer)
+    {
+        if (!issuer.IsEnabled)
+        {
+            // A real issuer is configured: the endpoint does not exist.
+            return TypedResults.NotFound();
+        }
+
+        if (!issuer.HasSigningKey)
+        {
+            return TypedResults.Json(new DevTokenError("DEV_JWT_SIGNING_KEY is not set; start the system with the AppHost, which generates it."),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        var problem = Problem(request.Sub, "sub", required: true)
+            ?? Problem(request.OrgId, "org_id", required: false)
+            ?? Problem(request.Azp, "azp", required: false);
+        if (problem is not null)
+        {
+            return TypedResults.BadRequest(new DevTokenError(problem));
+        }
+
+        var token = issuer.Issue(request.Sub!, request.OrgId, request.Azp);
+        return TypedResults.Ok(new DevTokenResponse(token.Token, token.ExpiresAt, TenantId.FromClerkId(request.Sub!).Value));
+    }
+
+    private static string? Problem(string? value, string field, bool required) => value switch
+    {
+        null when required => $"'{field}' is required, e.g. {{\"{field}\": \"user_123\"}}.",
+        null => null,
+        { Length: 0 or > MaxIdLength } => $"'{field}' must be 1-{MaxIdLength} characters.",
+        _ when value.Any(char.IsControl) => $"'{field}' must not contain control characters.",
+        _ => null,
+    };
+}
+
+/// <summary>The body of <c>POST /dev/token</c>.</summary>
+internal sealed record DevTokenRequest(
+    [property: JsonPropertyName("sub")] string? Sub,
+    [property: JsonPropertyName("org_id")] string? OrgId,
+    [property: JsonPropertyName("azp")] string? Azp);
+
+/// <summary>A dev token, when it expires, and the user's database name.</summary>
+internal sealed record DevTokenResponse(
+    [property: JsonPropertyName("token")] string Token,
+    [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt,
+    [property: JsonPropertyName("database")] string Database);
+
+/// <summary>An error answer: <c>{"error": "..."}</c>.</summary>
+internal sealed record DevTokenError([property: JsonPropertyName("error")] string Error);

@@ -1,0 +1,14 @@
+namespace Gateway.Provisioning;
+
+/// <summary>What ensuring a tenant database came to.</summary>
+internal enum ProvisioningOutcome
+{
+    /// <summary>The database was already there (known, found in metadata, or 409 from tenantservice).</summary>
+    Exists,
+
+    /// <summary>This gateway created it just now.</summary>
+    Created,
+
+    /// <summary>It could not be created; the request gets 503 and may be retried.</summary>
+    Failed,
+}

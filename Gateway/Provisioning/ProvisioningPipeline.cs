@@ -1,0 +1,35 @@
+using Tenancy.Identity;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Provisioning;
+
+/// <summary>The proxy pipeline step that provisions the user's database on routes marked for it.</summary>
+internal static class ProvisioningPipeline
+{
+    /// <summary>Route metadata key; "true" on routes that act on the signed-in user's own database.</summary>
+    public const string MetadataKey = "ProvisionTenant";
+
+    public static IReverseProxyApplicationBuilder UseTenantProvisioning(this IReverseProxyApplicationBuilder proxy)
+    {
+        var provisioner = proxy.ApplicationServices.GetRequiredService<TenantProvisioner>();
+        proxy.Use(async (context, next) =>
+        {
+            var route = context.GetReverseProxyFeature().Route.Config;
+            if (route.Metadata?.GetValueOrDefault(MetadataKey) == "true" && context.User.GetTenantDatabase() is { } database)
+            {
+                var outcome = await provisioner.EnsureAsync(database, context.RequestAborted);
+                if (outcome == ProvisioningOutcome.Failed)
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    context.Response.Headers.RetryAfter = "1";
+                    await context.Response.WriteAsJsonAsync(
+                        new { error = "Your database is being created and is not ready yet; retry shortly." }, context.RequestAborted);
+                    return;
+                }
+            }
+
+            await next();
+        });
+        return proxy;
+    }
+}

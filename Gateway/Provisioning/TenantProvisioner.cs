@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Gateway.Provisioning;
+
+/// <summary>
+/// Makes sure a signed-in user's database exists before the request is forwarded: known tenants pass
+/// at once; an unknown one is created from <c>USER_SCHEMA</c> through tenantservice's platform API,
+/// once per tenant however many first requests arrive together (single flight). 409 means a webhook
+/// or another gateway won the race, which is just as good.
+/// </summary>
+internal sealed partial class TenantProvisioner(
+    IHttpClientFactory httpClientFactory,
+    ProvisioningOptions options,
+    TenantDirectory directory,
+    ITenantExistenceLookup lookup,
+    ILogger<TenantProvisioner> logger)
+{
+    public const string HttpClientName = "tenantservice";
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<ProvisioningOutcome>>> inFlight = new(StringComparer.Ordinal);
+
+    public ValueTask<ProvisioningOutcome> EnsureAsync(string database, CancellationToken cancellationToken) =>
+        directory.IsKnown(database)
+            ? ValueTask.FromResult(ProvisioningOutcome.Exists)
+            : new ValueTask<ProvisioningOutcome>(JoinFlightAsync(database, cancellationToken));
+
+    private Task<ProvisioningOutcome> JoinFlightAsync(string database, CancellationToken cancellationToken)
+    {
+        var flight = inFlight.GetOrAdd(database, static (name, self) => new Lazy<Task<ProvisioningOutcome>>(() => self.FlyAsync(name)), this);
+        // The flight belongs to no single request: one caller giving up must not cancel it for the others.
+        return flight.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<ProvisioningOutcome> FlyAsync(string database)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(options.CreationTimeout);
+            var outcome = await lookup.ExistsAsync(database, timeout.Token)
+                ? ProvisioningOutcome.Exists
+                : await CreateAsync(database, timeout.Token);
+            if (outcome != ProvisioningOutcome.Failed)
+            {
+                directory.Remember(database);
+            }
+
+            return outcome;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+        {
+            LogCreationFailed(logger, database, exception);
+            return ProvisioningOutcome.Failed;
+        }
+        finally
+        {
+            inFlight.TryRemove(database, out _);
+        }
+    }
+
+    private async Task<ProvisioningOutcome> CreateAsync(string database, CancellationToken cancellationToken)
+    {
+        if (options.PlatformApiToken is null)
+        {
+            LogNoPlatformToken(logger, database);
+            return ProvisioningOutcome.Failed;
+        }
+
+        var client = httpClientFactory.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/organizations/{Uri.EscapeDataString(options.Organization)}/databases")
+        {
+            Content = JsonContent.Create(new { name = database, schema = options.UserSchema }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.PlatformApiToken);
+
+        using var response = await client.SendAsync(request, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            LogCreated(logger, database, options.UserSchema);
+            return ProvisioningOutcome.Created;
+        }
+
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return ProvisioningOutcome.Exists;
+        }
+
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        LogRefused(logger, database, (int)response.StatusCode, body.Length > 500 ? body[..500] : body);
+        return ProvisioningOutcome.Failed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created tenant database {Database} from schema {Schema} on first request")]
+    private static partial void LogCreated(ILogger logger, string database, string schema);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant database {Database} cannot be created on demand: PLATFORM_API_TOKEN is not set")]
+    private static partial void LogNoPlatformToken(ILogger logger, string database);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "tenantservice refused to create tenant database {Database}: {Status} {Body}")]
+    private static partial void LogRefused(ILogger logger, string database, int status, string body);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Creating tenant database {Database} on demand failed")]
+    private static partial void LogCreationFailed(ILogger logger, string database, Exception exception);
+}

@@ -1,0 +1,7 @@
+namespace Gateway.Provisioning;
+
+/// <summary>Without tenant metadata every miss goes to creation, whose 409 answers "it exists".</summary>
+internal sealed class UnknownUntilCreatedLookup : ITenantExistenceLookup
+{
+    public ValueTask<bool> ExistsAsync(string database, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+}

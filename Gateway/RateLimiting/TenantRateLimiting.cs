@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Tenancy.Identity;
+
+namespace Gateway.RateLimiting;
+
+/// <summary>
+/// One token bucket per tenant (<c>TENANT_RATE_LIMIT</c> requests/s, burst twice that), so one tenant's
+/// flood is refused with 429 + <c>Retry-After</c> while every other tenant keeps its own full bucket.
+/// </summary>
+internal static class TenantRateLimiting
+{
+    public const int DefaultRequestsPerSecond = 50;
+
+    public static IHostApplicationBuilder AddTenantRateLimiting(this IHostApplicationBuilder builder)
+    {
+        var setting = builder.Configuration["TENANT_RATE_LIMIT"];
+        var rate = DefaultRequestsPerSecond;
+        if (!string.IsNullOrWhiteSpace(setting) && (!int.TryParse(setting, CultureInfo.InvariantCulture, out rate) || rate <= 0))
+        {
+            throw new InvalidOperationException($"TENANT_RATE_LIMIT '{setting}' is not a positive whole number of requests per second; unset it for the default of {DefaultRequestsPerSecond}.");
+        }
+
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                PartitionKey(context) is { } tenant
+                    ? RateLimitPartition.GetTokenBucketLimiter(tenant, _ => BucketOptions(rate))
+                    : RateLimitPartition.GetNoLimiter(string.Empty));
+            options.OnRejected = OnRejectedAsync;
+        });
+
+        return builder;
+    }
+
+    internal static TokenBucketRateLimiterOptions BucketOptions(int requestsPerSecond) => new()
+    {
+        TokenLimit = requestsPerSecond * 2,
+        TokensPerPeriod = requestsPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        // Queued requests would hold connections and hide the overload; refuse at once instead.
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    // The tenant is the user's database, or the database a platform caller addresses; other traffic is not a tenant's.
+    private static string? PartitionKey(HttpContext context) =>
+        context.User.GetTenantDatabase()
+        ?? (context.User.IsPlatformCaller() ? context.GetRouteValue(TenantPolicies.DatabaseRouteValue) as string : null);
+
+    private static ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+            : 1;
+        var response = rejected.HttpContext.Response;
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return new ValueTask(response.WriteAsJsonAsync(
+            new { error = $"Too many requests for this tenant; retry after {seconds} s." }, cancellationToken));
+    }
+}

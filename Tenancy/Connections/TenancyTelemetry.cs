@@ -1,0 +1,22 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Tenancy.Connections;
+
+/// <summary>The span source and meter of the tenancy library (collected by the service defaults as <c>TenantPlatform.*</c>).</summary>
+internal static class TenancyTelemetry
+{
+    public const string Name = "TenantPlatform.Tenancy";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> Hits = Meter.CreateCounter<long>("tenancy.connection_cache.hits", description: "Acquisitions served by an open tenant database.");
+
+    public static readonly Counter<long> Misses = Meter.CreateCounter<long>("tenancy.connection_cache.misses", description: "Acquisitions that had to read tenant metadata and open the database.");
+
+    public static readonly Counter<long> Evictions = Meter.CreateCounter<long>("tenancy.connection_cache.evictions", description: "Tenant databases closed to stay within the bound or because they were idle.");
+
+    public static readonly Histogram<double> WaitTime = Meter.CreateHistogram<double>("tenancy.connection_cache.wait_time", unit: "ms", description: "Time from asking for a tenant connection to getting it.");
+}

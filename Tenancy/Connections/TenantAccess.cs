@@ -1,0 +1,26 @@
+namespace Tenancy.Connections;
+
+/// <summary>Why a tenant connection was or was not handed out.</summary>
+public enum TenantAccessStatus
+{
+    /// <summary><see cref="TenantAccess.Lease"/> holds the connection.</summary>
+    Granted,
+
+    /// <summary>The tenant database does not exist (or was deleted).</summary>
+    NotFound,
+
+    /// <summary>A migration blocks writes and did not clear in time; retry after <see cref="TenantAccess.RetryAfter"/>.</summary>
+    WriteBlocked,
+
+    /// <summary>The tenant's metadata blocks reads.</summary>
+    ReadBlocked,
+}
+
+/// <summary>The outcome of <see cref="TenantConnectionCache.AcquireAsync"/>: a lease, or the reason there is none.</summary>
+/// <param name="Status">What happened.</param>
+/// <param name="Lease">The connection lease when <see cref="TenantAccessStatus.Granted"/>; dispose it to hand it back.</param>
+/// <param name="RetryAfter">When refused for a block, how long a client should wait before retrying.</param>
+public readonly record struct TenantAccess(TenantAccessStatus Status, TenantLease? Lease, TimeSpan RetryAfter)
+{
+    internal static TenantAccess NotFound => new(TenantAccessStatus.NotFound, null, TimeSpan.Zero);
+}

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using Tenancy.Databases;
+using Tenancy.Metadata;
+
+namespace Tenancy.Connections;
+
+/// <summary>
+/// The open connections of one tenant: one writer and a few readers (SQLite WAL), handed out as leases.
+/// Once closed, leases still out close their connections when they come back.
+/// </summary>
+internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFactory factory, int readers)
+{
+    private readonly SemaphoreSlim _writerSlot = new(1, 1);
+    private readonly SemaphoreSlim _readerSlots = new(readers, readers);
+    private readonly ConcurrentBag<PooledConnection> _idleReaders = [];
+    private readonly Lock _lock = new();
+    private PooledConnection? _writer;
+    private bool _writerLeased;
+    private bool _closed;
+
+    public TenantRecord Record { get; set; } = record;
+
+    public WriteGate Gate { get; } = new();
+
+    public long LastUsed { get; set; }
+
+    public LinkedListNode<TenantConnections>? Node { get; set; }
+
+    /// <summary>A lease on a connection, or null when this tenant was closed meanwhile (the caller reloads).</summary>
+    public async ValueTask<TenantLease?> LeaseAsync(TenantAccessMode mode, CancellationToken cancellationToken)
+    {
+        var slot = mode == TenantAccessMode.Write ? _writerSlot : _readerSlots;
+        await slot.WaitAsync(cancellationToken);
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                slot.Release();
+                return null;
+            }
+
+            _writerLeased |= mode == TenantAccessMode.Write;
+        }
+
+        try
+        {
+            var connection = mode == TenantAccessMode.Write
+                ? _writer ??= Open(readOnly: false)
+                : _idleReaders.TryTake(out var idle) ? idle : Open(readOnly: true);
+            return new TenantLease(this, connection, mode);
+        }
+        catch
+        {
+            Release(mode, slot);
+            throw;
+        }
+    }
+
+    public void Return(PooledConnection connection, TenantAccessMode mode)
+    {
+        bool closed;
+        lock (_lock)
+        {
+            closed = _closed;
+            if (!closed && mode == TenantAccessMode.Read)
+            {
+                _idleReaders.Add(connection);
+            }
+        }
+
+        if (closed)
+        {
+            connection.Dispose();
+            if (mode == TenantAccessMode.Write)
+            {
+                _writer = null;
+            }
+        }
+
+        Release(mode, mode == TenantAccessMode.Write ? _writerSlot : _readerSlots);
+    }
+
+    /// <summary>Closes idle connections now and leased ones when they come back.</summary>
+    public void Close()
+    {
+        bool writerIdle;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            writerIdle = !_writerLeased;
+        }
+
+        while (_idleReaders.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+
+        if (writerIdle)
+        {
+            _writer?.Dispose();
+            _writer = null;
+        }
+    }
+
+    private void Release(TenantAccessMode mode, SemaphoreSlim slot)
+    {
+        lock (_lock)
+        {
+            _writerLeased &= mode != TenantAccessMode.Write;
+        }
+
+        slot.Release();
+    }
+
+    private PooledConnection Open(bool readOnly) =>
+        new(factory.Open(Record.Name, Record.Kind, Record.Schema, readOnly));
+}

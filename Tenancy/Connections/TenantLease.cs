@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+using Tenancy.Databases;
+using Tenancy.Metadata;
+
+namespace Tenancy.Connections;
+
+/// <summary>
+/// A tenant connection handed out by <see cref="TenantConnectionCache"/>: the writer for
+/// <see cref="TenantAccessMode.Write"/>, a reader otherwise. Use it on one flow at a time; dispose it to hand it back.
+/// </summary>
+public sealed class TenantLease : IDisposable
+{
+    private readonly TenantConnections _owner;
+    private readonly PooledConnection _connection;
+    private int _disposed;
+
+    internal TenantLease(TenantConnections owner, PooledConnection connection, TenantAccessMode mode)
+    {
+        _owner = owner;
+        _connection = connection;
+        Mode = mode;
+        Tenant = owner.Record;
+    }
+
+    /// <summary>The tenant database.</summary>
+    public DatabaseName Database => Tenant.Name;
+
+    /// <summary>The tenant's metadata when the lease was granted (schema version, blocks).</summary>
+    public TenantRecord Tenant { get; }
+
+    /// <summary>Whether this is the writer or a reader.</summary>
+    public TenantAccessMode Mode { get; }
+
+    /// <summary>The underlying connection, for transactions; prefer <see cref="Command"/> for statements.</summary>
+    public SqliteConnection Connection => _connection.Connection;
+
+    /// <summary>A traced command for <paramref name="sql"/>, prepared once per connection and reused while it is warm.</summary>
+    /// <param name="sql">A parameterized statement (values as parameters, so traces carry no tenant data).</param>
+    /// <returns>The command; dispose it when done with its results.</returns>
+    public TenantCommand Command(string sql)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return new TenantCommand(_connection.Prepare(sql), owned: false, Database.Value);
+    }
+
+    /// <summary>Hands the connection back to the cache.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _owner.Return(_connection, Mode);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Tenancy.Databases;
+
+/// <summary>
+/// The per-connection state behind the factory's guards: the authorizer, the statement clock, the open
+/// doors (schema changes, platform pragmas) and the reason for the last refusal.
+/// </summary>
+internal sealed class ConnectionGuard
+{
+    private const int VmStepsPerClockCheck = 1000;
+    private const int SqliteError = 1;
+    private const int SqliteAuth = 23;
+    private const int SqliteInterrupt = 9;
+    private const int SqliteFull = 13;
+
+    private static readonly ConditionalWeakTable<SqliteConnection, ConnectionGuard> Guards = [];
+    private static readonly NativeSqlite.TraceCallback TraceDelegate = OnTrace;
+    private static readonly IntPtr TracePointer = Marshal.GetFunctionPointerForDelegate(TraceDelegate);
+
+    // Settable by tenants and harmless to the platform, or introspection that takes an argument.
+    private static readonly HashSet<string> PragmasAllowedWithArgument = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "foreign_keys", "defer_foreign_keys", "recursive_triggers", "case_sensitive_like", "reverse_unordered_selects",
+        "automatic_index", "optimize", "analysis_limit", "wal_checkpoint", "integrity_check", "quick_check",
+        "foreign_key_check", "foreign_key_list", "table_info", "table_xinfo", "table_list", "index_list", "index_info",
+        "index_xinfo",
+    };
+
+    private readonly string _databaseName;
+    private readonly DatabaseKind _kind;
+    private readonly string? _schemaName;
+    private readonly TenantDatabaseOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly delegate_authorizer _authorizer;
+    private readonly delegate_progress _progress;
+    private readonly HashSet<IntPtr> _runningStatements = [];
+    private GCHandle _self;
+    private int _schemaChangePermits;
+    private int _platformWrites;
+    private int _longStatements;
+    private long _statementStartedAt;
+    private DatabaseRefusal? _lastDenial;
+    private bool _timedOut;
+
+    public ConnectionGuard(string databaseName, DatabaseKind kind, string? schemaName, TenantDatabaseOptions options, TimeProvider timeProvider)
+    {
+        _databaseName = databaseName;
+        _kind = kind;
+        _schemaName = schemaName;
+        _options = options;
+        _timeProvider = timeProvider;
+        _authorizer = Authorize;
+        _progress = OnProgress;
+    }
+
+    public static void Attach(SqliteConnection connection, ConnectionGuard guard) => Guards.AddOrUpdate(connection, guard);
+
+    public static ConnectionGuard? Find(SqliteConnection connection) => Guards.TryGetValue(connection, out var guard) ? guard : null;
+
+    public static ConnectionGuard Require(SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return Find(connection) ?? throw new ArgumentException(
+            "This connection was not opened by a TenantDatabaseFactory; open it with TenantDatabaseFactory.Open.", nameof(connection));
+    }
+
+    public void Install(sqlite3 handle)
+    {
+        if (_kind == DatabaseKind.Platform)
+        {
+            return;
+        }
+
+        raw.sqlite3_enable_load_extension(handle, 0);
+        raw.sqlite3_set_authorizer(handle, _authorizer, null);
+        raw.sqlite3_progress_handler(handle, VmStepsPerClockCheck, _progress, null);
+        if (!_self.IsAllocated)
+        {
+            _self = GCHandle.Alloc(this);
+        }
+
+        NativeSqlite.TraceV2(handle.DangerousGetHandle(), NativeSqlite.TraceStatement | NativeSqlite.TraceProfile, TracePointer, GCHandle.ToIntPtr(_self));
+    }
+
+    public void Uninstall()
+    {
+        // The native connection is closed by now, so no trace callback can still use the handle.
+        if (_self.IsAllocated)
+        {
+            _self.Free();
+        }
+
+        _runningStatements.Clear();
+    }
+
+    public IDisposable AllowSchemaChanges()
+    {
+        Interlocked.Increment(ref _schemaChangePermits);
+        return new Door(() => Interlocked.Decrement(ref _schemaChangePermits));
+    }
+
+    public IDisposable AllowLongStatements()
+    {
+        Interlocked.Increment(ref _longStatements);
+        return new Door(() => Interlocked.Decrement(ref _longStatements));
+    }
+
+    /// <summary>Opens the door for the platform's own writes of guarded settings (the schema version).</summary>
+    public IDisposable AllowPlatformWrites()
+    {
+        Interlocked.Increment(ref _platformWrites);
+        return new Door(() => Interlocked.Decrement(ref _platformWrites));
+    }
+
+    public DatabaseRefusal? Explain(SqliteException exception) => exception.SqliteErrorCode switch
+    {
+        SqliteAuth => _lastDenial,
+        // A denied function reports SQLITE_ERROR "not authorized to use function: ...", not SQLITE_AUTH.
+        SqliteError when exception.Message.Contains("not authorized", StringComparison.Ordinal) => _lastDenial,
+        SqliteInterrupt when _timedOut => new DatabaseRefusal(DatabaseRefusalReason.StatementTimeout, TimeoutMessage()),
+        SqliteFull when _kind != DatabaseKind.Platform => new DatabaseRefusal(
+            DatabaseRefusalReason.SizeLimit,
+            $"Database '{_databaseName}' reached its size limit of {FormatBytes(_options.MaxDatabaseSizeBytes)}; writes are refused, reads go on. Delete data to make room."),
+        _ => null,
+    };
+
+    private string TimeoutMessage() =>
+        string.Create(CultureInfo.InvariantCulture, $"The statement exceeded the {_options.StatementTimeout.TotalSeconds:0.###} s limit on database '{_databaseName}' and was interrupted.");
+
+    private int Authorize(object userData, int actionCode, utf8z param0, utf8z param1, utf8z dbName, utf8z trigger)
+    {
+        var refusal = actionCode switch
+        {
+            raw.SQLITE_ATTACH or raw.SQLITE_DETACH => new DatabaseRefusal(
+                DatabaseRefusalReason.Attach,
+                $"ATTACH and DETACH are not allowed on database '{_databaseName}': a connection reaches only its own database."),
+            raw.SQLITE_FUNCTION when string.Equals(param1.utf8_to_string(), "load_extension", StringComparison.OrdinalIgnoreCase) =>
+                new DatabaseRefusal(DatabaseRefusalReason.LoadExtension, $"load_extension is not allowed on database '{_databaseName}'."),
+            raw.SQLITE_PRAGMA => AuthorizePragma(param0.utf8_to_string(), param1.utf8_to_string()),
+            _ when _kind == DatabaseKind.Child && IsSchemaChange(actionCode) && Volatile.Read(ref _schemaChangePermits) == 0 => new DatabaseRefusal(
+                DatabaseRefusalReason.SchemaChangeOnChild,
+                _schemaName is null
+                    ? $"Schema changes on child database '{_databaseName}' are not allowed: schema changes go through its schema database as a migration."
+                    : $"Schema changes on child database '{_databaseName}' are not allowed: schema changes go through the schema database '{_schemaName}' as a migration."),
+            _ => null,
+        };
+
+        if (refusal is null)
+        {
+            return raw.SQLITE_OK;
+        }
+
+        _lastDenial = refusal;
+        return raw.SQLITE_DENY;
+    }
+
+    private DatabaseRefusal? AuthorizePragma(string? name, string? argument)
+    {
+        if (name is null || argument is null || PragmasAllowedWithArgument.Contains(name))
+        {
+            return null;
+        }
+
+        if (string.Equals(name, "user_version", StringComparison.OrdinalIgnoreCase))
+        {
+            return Volatile.Read(ref _platformWrites) > 0
+                ? null
+                : new DatabaseRefusal(
+                    DatabaseRefusalReason.Pragma,
+                    $"PRAGMA user_version holds the platform's schema version of database '{_databaseName}'; it changes only through migrations.");
+        }
+
+        return new DatabaseRefusal(
+            DatabaseRefusalReason.Pragma,
+            $"PRAGMA {name} cannot be changed on database '{_databaseName}': the platform controls it. Reading it (PRAGMA {name}) is allowed.");
+    }
+
+    private static bool IsSchemaChange(int actionCode) => actionCode is
+        raw.SQLITE_CREATE_INDEX or raw.SQLITE_CREATE_TABLE or raw.SQLITE_CREATE_TRIGGER or raw.SQLITE_CREATE_VIEW or
+        raw.SQLITE_DROP_INDEX or raw.SQLITE_DROP_TABLE or raw.SQLITE_DROP_TRIGGER or raw.SQLITE_DROP_VIEW or
+        raw.SQLITE_ALTER_TABLE or raw.SQLITE_CREATE_VTABLE or raw.SQLITE_DROP_VTABLE;
+
+    private int OnProgress(object userData)
+    {
+        if (_runningStatements.Count == 0 || Volatile.Read(ref _longStatements) > 0 || _timeProvider.GetElapsedTime(_statementStartedAt) <= _options.StatementTimeout)
+        {
+            return 0;
+        }
+
+        _timedOut = true;
+        return 1;
+    }
+
+    private static int OnTrace(uint mask, IntPtr context, IntPtr statement, IntPtr x)
+    {
+        if (GCHandle.FromIntPtr(context).Target is not ConnectionGuard guard)
+        {
+            return 0;
+        }
+
+        if (mask == NativeSqlite.TraceStatement)
+        {
+            // A trigger program reports the statement that is already running: not a new start.
+            if (guard._runningStatements.Add(statement))
+            {
+                guard._statementStartedAt = guard._timeProvider.GetTimestamp();
+                guard._timedOut = false;
+                guard._lastDenial = null;
+            }
+        }
+        else if (mask == NativeSqlite.TraceProfile)
+        {
+            guard._runningStatements.Remove(statement);
+        }
+
+        return 0;
+    }
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 when bytes % (1L << 30) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 30} GiB"),
+        >= 1L << 20 when bytes % (1L << 20) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 20} MiB"),
+        >= 1L << 10 when bytes % (1L << 10) == 0 => string.Create(CultureInfo.InvariantCulture, $"{bytes >> 10} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
+    };
+
+    private sealed class Door(Action close) : IDisposable
+    {
+        private int _closed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0)
+            {
+                close();
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Data;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Tenancy.Databases;
+
+/// <summary>
+/// Opens tenant database connections with the platform's settings and guards: WAL, busy timeout, foreign keys,
+/// a size cap (<c>max_page_count</c>), a per-statement time limit, and one authorizer that refuses
+/// <c>ATTACH</c>/<c>DETACH</c>, <c>load_extension</c>, safety-changing <c>PRAGMA</c>s and, on child databases,
+/// schema changes. A refused statement fails with a <see cref="SqliteException"/>; <see cref="Explain"/> turns it
+/// into a <see cref="DatabaseRefusal"/> that says why.
+/// </summary>
+/// <remarks>
+/// Connections are not pooled: the caller owns and disposes each one. Closing and reopening a connection
+/// re-applies the settings and guards. Files are never created implicitly; use <see cref="Create(string, DatabaseKind, string?)"/>.
+/// </remarks>
+public sealed class TenantDatabaseFactory
+{
+    private readonly TenantDatabaseOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a factory.</summary>
+    /// <param name="layout">Where database files live.</param>
+    /// <param name="options">Limits for every connection.</param>
+    /// <param name="timeProvider">The clock for statement time limits.</param>
+    public TenantDatabaseFactory(DatabaseLayout layout, TenantDatabaseOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (options.StatementTimeout <= TimeSpan.Zero || options.MaxDatabaseSizeBytes <= 0 || options.BusyTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException(
+                "TenantDatabaseOptions needs a positive StatementTimeout and MaxDatabaseSizeBytes and a non-negative BusyTimeout.",
+                nameof(options));
+        }
+
+        Layout = layout;
+        _options = options;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Where database files live.</summary>
+    public DatabaseLayout Layout { get; }
+
+    /// <summary>The limits applied to every connection.</summary>
+    public TenantDatabaseOptions Options => _options;
+
+    /// <summary>Opens the existing database <paramref name="name"/> (at <see cref="DatabaseLayout.DatabasePath"/>).</summary>
+    /// <param name="name">The database.</param>
+    /// <param name="kind">What the database is; decides the guards.</param>
+    /// <param name="schemaName">For a child, the schema database it follows (named in refusals).</param>
+    /// <param name="readOnly">Open read-only.</param>
+    /// <returns>An open connection the caller must dispose.</returns>
+    /// <exception cref="FileNotFoundException">The database has no file.</exception>
+    public SqliteConnection Open(DatabaseName name, DatabaseKind kind, string? schemaName = null, bool readOnly = false) =>
+        Open(Layout.DatabasePath(name), kind, schemaName, readOnly);
+
+    /// <summary>Opens the existing database file at <paramref name="path"/> (for example a temporary copy).</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="kind">What the database is; decides the guards.</param>
+    /// <param name="schemaName">For a child, the schema database it follows (named in refusals).</param>
+    /// <param name="readOnly">Open read-only.</param>
+    /// <returns>An open connection the caller must dispose.</returns>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    public SqliteConnection Open(string path, DatabaseKind kind, string? schemaName = null, bool readOnly = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Database '{Path.GetFileNameWithoutExtension(path)}' has no file at '{path}'.", path);
+        }
+
+        return Connect(path, kind, schemaName, readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite);
+    }
+
+    /// <summary>Creates a new, empty database file at <paramref name="path"/> (and its folder) and opens it.</summary>
+    /// <param name="path">The database file; must not exist yet.</param>
+    /// <param name="kind">What the database is; decides the guards.</param>
+    /// <param name="schemaName">For a child, the schema database it follows (named in refusals).</param>
+    /// <returns>An open connection the caller must dispose.</returns>
+    /// <exception cref="IOException">A file already exists at <paramref name="path"/>.</exception>
+    public SqliteConnection Create(string path, DatabaseKind kind, string? schemaName = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // CreateNew makes "already exists" an atomic check, so two racing creates cannot share a file.
+        using (new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+        }
+
+        try
+        {
+            return Connect(path, kind, schemaName, SqliteOpenMode.ReadWrite);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Creates the new, empty database <paramref name="name"/> at <see cref="DatabaseLayout.DatabasePath"/> and opens it.</summary>
+    /// <param name="name">The database; its file must not exist yet.</param>
+    /// <param name="kind">What the database is; decides the guards.</param>
+    /// <param name="schemaName">For a child, the schema database it follows (named in refusals).</param>
+    /// <returns>An open connection the caller must dispose.</returns>
+    /// <exception cref="IOException">The database's file already exists.</exception>
+    public SqliteConnection Create(DatabaseName name, DatabaseKind kind, string? schemaName = null) =>
+        Create(Layout.DatabasePath(name), kind, schemaName);
+
+    /// <summary>
+    /// Lets a child connection change its schema until the returned scope is disposed: the migration runner's door.
+    /// Scopes nest. Has no effect on kinds that allow schema changes anyway.
+    /// </summary>
+    /// <param name="connection">A connection opened by a <see cref="TenantDatabaseFactory"/>.</param>
+    /// <returns>The scope; dispose it to close the door again.</returns>
+    /// <exception cref="ArgumentException">The connection was not opened by a factory.</exception>
+    public IDisposable AllowSchemaChanges(SqliteConnection connection) => ConnectionGuard.Require(connection).AllowSchemaChanges();
+
+    /// <summary>
+    /// Lifts the per-statement time limit on <paramref name="connection"/> until the returned scope is disposed: for the
+    /// platform's own long work (dumps, data migrations), never for tenant SQL. Scopes nest.
+    /// </summary>
+    /// <param name="connection">A connection opened by a <see cref="TenantDatabaseFactory"/>.</param>
+    /// <returns>The scope; dispose it to restore the limit.</returns>
+    /// <exception cref="ArgumentException">The connection was not opened by a factory.</exception>
+    public IDisposable AllowLongStatements(SqliteConnection connection) => ConnectionGuard.Require(connection).AllowLongStatements();
+
+    /// <summary>
+    /// Explains an error from a connection this factory opened: a guard's refusal, the statement time limit, or the size cap.
+    /// </summary>
+    /// <param name="exception">The error a command threw.</param>
+    /// <param name="connection">The connection the command ran on.</param>
+    /// <returns>The refusal, or <c>null</c> when the error is not one of the platform's limits.</returns>
+    public static DatabaseRefusal? Explain(SqliteException exception, SqliteConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(connection);
+        return ConnectionGuard.Find(connection)?.Explain(exception);
+    }
+
+    private SqliteConnection Connect(string path, DatabaseKind kind, string? schemaName, SqliteOpenMode mode)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(_options.BusyTimeout.TotalSeconds),
+        };
+        var connection = new SqliteConnection(builder.ConnectionString);
+        var guard = new ConnectionGuard(Path.GetFileNameWithoutExtension(path), kind, schemaName, _options, _timeProvider);
+        ConnectionGuard.Attach(connection, guard);
+        connection.StateChange += (_, e) =>
+        {
+            if (e.CurrentState == ConnectionState.Open)
+            {
+                ApplySettings(connection, kind, mode == SqliteOpenMode.ReadOnly);
+                guard.Install(connection.Handle!);
+            }
+            else if (e.CurrentState == ConnectionState.Closed)
+            {
+                guard.Uninstall();
+            }
+        };
+
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void ApplySettings(SqliteConnection connection, DatabaseKind kind, bool readOnly)
+    {
+        using var command = connection.CreateCommand();
+        var busyMs = (long)_options.BusyTimeout.TotalMilliseconds;
+        command.CommandText = readOnly
+            ? $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON;"
+            : $"PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON;";
+        command.ExecuteNonQuery();
+        if (readOnly || kind == DatabaseKind.Platform)
+        {
+            return;
+        }
+
+        command.CommandText = "PRAGMA page_size";
+        var pageSize = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        var maxPages = Math.Max(1, _options.MaxDatabaseSizeBytes / pageSize);
+        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA max_page_count = {maxPages}");
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,14 @@
+namespace Tenancy.Databases;
+
+/// <summary>Limits applied to every tenant database connection.</summary>
+public sealed record TenantDatabaseOptions
+{
+    /// <summary>How long one SQL statement may run before it is interrupted. Default 2 s.</summary>
+    public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The largest a tenant database may grow; writes beyond it fail with <c>SQLITE_FULL</c>. Default 1 GiB.</summary>
+    public long MaxDatabaseSizeBytes { get; init; } = 1L << 30;
+
+    /// <summary>How long a connection waits for another writer's lock. Default 5 s.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Tenancy.Identity;
+
+/// <summary>Registers the bearer authentication that the gateway and every service share.</summary>
+public static class TenantAuthenticationExtensions
+{
+    /// <summary>
+    /// Adds the <see cref="TenantAuthenticationDefaults.Scheme"/> scheme as the default (user session
+    /// tokens from Clerk or the dev issuer, and the platform API token), the <see cref="TenantPolicies"/>
+    /// policies, and a <see cref="TenantIdentityOptions"/> singleton read from configuration. The signed-in
+    /// user's database is then <c>HttpContext.User.GetTenantDatabase()</c>. Settings are checked at start.
+    /// </summary>
+    public static TBuilder AddTenantAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.TryAddSingleton(TimeProvider.System);
+        // Read lazily so that settings added after registration (test hosts) are seen.
+        services.TryAddSingleton(provider => TenantIdentityOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddHostedService<TenantIdentityStartupCheck>();
+        services.AddHttpClient(JwksSigningKeySource.HttpClientName);
+        services.TryAddSingleton(CreateKeySource);
+        services.TryAddSingleton<TenantTokenValidator>();
+
+        services.AddAuthentication(TenantAuthenticationDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, TenantAuthenticationHandler>(TenantAuthenticationDefaults.Scheme, configureOptions: null);
+
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OwnDatabaseRequirement>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(TenantPolicies.User, policy => policy.RequireAuthenticatedUser().RequireClaim(TenantClaims.Database))
+            .AddPolicy(TenantPolicies.Platform, policy => policy.RequireAuthenticatedUser().RequireRole(TenantClaims.PlatformRole))
+            .AddPolicy(TenantPolicies.DatabaseAccess, policy => policy.RequireAuthenticatedUser().AddRequirements(new OwnDatabaseRequirement()));
+
+        return builder;
+    }
+
+    private static ISigningKeySource CreateKeySource(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<TenantIdentityOptions>();
+        ThrowIfInvalid(options);
+        return options.Mode switch
+        {
+            TokenIssuerMode.PublicKey when SigningKeys.TryReadPublicKey(options.PublicKeyPem!, out var key) => new StaticSigningKeySource([key]),
+            // The public half of the dev key; reading a private PEM as public drops the private parameters.
+            TokenIssuerMode.Dev when SigningKeys.TryReadPublicKey(options.DevSigningKeyPem!, out var devKey) => new StaticSigningKeySource([devKey]),
+            TokenIssuerMode.Jwks => new JwksSigningKeySource(
+                provider.GetRequiredService<IHttpClientFactory>(),
+                new Uri(options.Issuer!.TrimEnd('/') + "/.well-known/jwks.json"),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<JwksSigningKeySource>>()),
+            _ => new StaticSigningKeySource([]),
+        };
+    }
+
+    internal static void ThrowIfInvalid(TenantIdentityOptions options)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Token settings are not usable:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Tenancy.Identity;
+
+/// <summary>
+/// Accepts <c>Authorization: Bearer</c> with either the platform API token or a user session token,
+/// and refuses tenant headers that a client forged: they must agree with the validated token.
+/// Challenges say why in <c>WWW-Authenticate</c> and in a <c>{"error"}</c> body.
+/// </summary>
+internal sealed partial class TenantAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    TenantIdentityOptions identityOptions,
+    TenantTokenValidator validator)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
+{
+    private const string BearerPrefix = "Bearer ";
+    private const string NoCredentials = "No bearer token was sent.";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? authorization = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(authorization))
+        {
+            return TenantHeaders.AnyIn(Request.Headers)
+                ? Refuse(TokenFailure.Invalid, "A tenant header was sent without credentials; only the gateway sets tenant headers.")
+                : AuthenticateResult.NoResult();
+        }
+
+        if (!authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return Refuse(TokenFailure.Malformed, "The Authorization header is not a bearer token.");
+        }
+
+        var token = authorization[BearerPrefix.Length..].Trim();
+        if (token.Length == 0)
+        {
+            return Refuse(TokenFailure.Malformed, "The bearer token is empty.");
+        }
+
+        if (IsPlatformToken(token))
+        {
+            var platform = new ClaimsIdentity(Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
+            platform.AddClaim(new Claim(ClaimTypes.Name, TenantClaims.PlatformRole));
+            platform.AddClaim(new Claim(ClaimTypes.Role, TenantClaims.PlatformRole));
+            return Success(platform);
+        }
+
+        var validation = await validator.ValidateAsync(token, Context.RequestAborted);
+        if (!validation.IsValid)
+        {
+            return Refuse(validation.Failure, validation.Description);
+        }
+
+        var database = validation.Identity!.FindFirst(TenantClaims.Database)!.Value;
+        foreach (var header in (string[])[TenantHeaders.TenantId, TenantHeaders.Database])
+        {
+            if (Request.Headers.TryGetValue(header, out var sent) && !string.Equals(sent, database, StringComparison.Ordinal))
+            {
+                return Refuse(TokenFailure.Invalid, $"The {header} header does not match the token; only the gateway sets tenant headers.");
+            }
+        }
+
+        return Success(validation.Identity);
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var description = result.Failure?.Message ?? NoCredentials;
+        var challenge = result.Failure is null
+            ? $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error_description=\"{Quote(description)}\""
+            : $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error=\"invalid_token\", error_description=\"{Quote(description)}\"";
+
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers[HeaderNames.WWWAuthenticate] = challenge;
+        await Response.WriteAsJsonAsync(new ErrorBody(description), Context.RequestAborted);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        Response.Headers[HeaderNames.WWWAuthenticate] =
+            $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error=\"insufficient_scope\"";
+        await Response.WriteAsJsonAsync(
+            new ErrorBody("These credentials do not give access to this resource; a user token reaches only its own database."),
+            Context.RequestAborted);
+    }
+
+    // Hashing both sides first makes the comparison's time independent of the guess's length too.
+    private bool IsPlatformToken(string token)
+    {
+        var expected = identityOptions.PlatformApiToken;
+        return expected is not null
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(token)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+    }
+
+    private AuthenticateResult Success(ClaimsIdentity identity) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+
+    private AuthenticateResult Refuse(TokenFailure failure, string description)
+    {
+        LogRefused(Logger, failure, description);
+        return AuthenticateResult.Fail(description);
+    }
+
+    // A quoted-string cannot hold a bare double quote or backslash (RFC 9110 section 5.6.4).
+    private static string Quote(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+
+    private sealed record ErrorBody(string Error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Bearer credentials refused ({Failure}): {Description}")]
+    private static partial void LogRefused(ILogger logger, TokenFailure failure, string description);
+}

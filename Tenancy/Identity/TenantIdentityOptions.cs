@@ -1,0 +1,102 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace Tenancy.Identity;
+
+/// <summary>
+/// How user session tokens and the platform token are checked. Read from the environment the
+/// AppHost sets: <c>CLERK_ISSUER</c>, <c>CLERK_JWT_KEY</c>, <c>CLERK_AUTHORIZED_PARTIES</c>,
+/// <c>DEV_JWT_SIGNING_KEY</c> and <c>PLATFORM_API_TOKEN</c>.
+/// </summary>
+public sealed record TenantIdentityOptions
+{
+    /// <summary>The expected <c>iss</c> of Clerk session tokens; keys come from its <c>/.well-known/jwks.json</c>.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>A PEM public key that signs Clerk session tokens, used instead of the JWKS.</summary>
+    public string? PublicKeyPem { get; init; }
+
+    /// <summary>Allowed <c>azp</c> values; empty means <c>azp</c> is not checked.</summary>
+    public IReadOnlyList<string> AuthorizedParties { get; init; } = [];
+
+    /// <summary>The dev issuer's PKCS#8 PEM private key, used only when neither <see cref="Issuer"/> nor <see cref="PublicKeyPem"/> is set.</summary>
+    public string? DevSigningKeyPem { get; init; }
+
+    /// <summary>The bearer token of the platform API and of admin database access.</summary>
+    public string? PlatformApiToken { get; init; }
+
+    /// <summary>How far <c>exp</c> and <c>nbf</c> may be off, for clocks that drift.</summary>
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where signing keys come from, given which settings are present.</summary>
+    public TokenIssuerMode Mode =>
+        !string.IsNullOrWhiteSpace(PublicKeyPem) ? TokenIssuerMode.PublicKey
+        : !string.IsNullOrWhiteSpace(Issuer) ? TokenIssuerMode.Jwks
+        : !string.IsNullOrWhiteSpace(DevSigningKeyPem) ? TokenIssuerMode.Dev
+        : TokenIssuerMode.None;
+
+    /// <summary>Whether the gateway may issue dev tokens: neither a real issuer nor a real key is configured.</summary>
+    public bool DevIssuerAllowed => string.IsNullOrWhiteSpace(PublicKeyPem) && string.IsNullOrWhiteSpace(Issuer);
+
+    /// <summary>The <c>iss</c> a token must carry, or null when only a public key is configured and nothing names the issuer.</summary>
+    public string? ExpectedIssuer => Mode switch
+    {
+        TokenIssuerMode.Dev => DevIssuer.Issuer,
+        _ when !string.IsNullOrWhiteSpace(Issuer) => Issuer.TrimEnd('/'),
+        _ => null,
+    };
+
+    /// <summary>Reads the options from the environment-style configuration keys.</summary>
+    public static TenantIdentityOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new TenantIdentityOptions
+        {
+            Issuer = NullIfBlank(configuration["CLERK_ISSUER"]),
+            PublicKeyPem = NullIfBlank(configuration["CLERK_JWT_KEY"]),
+            AuthorizedParties = (configuration["CLERK_AUTHORIZED_PARTIES"] ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            DevSigningKeyPem = NullIfBlank(configuration["DEV_JWT_SIGNING_KEY"]),
+            PlatformApiToken = NullIfBlank(configuration["PLATFORM_API_TOKEN"]),
+        };
+    }
+
+    /// <summary>Every problem with these settings, each naming the setting and the fix; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!string.IsNullOrWhiteSpace(Issuer))
+        {
+            if (!Uri.TryCreate(Issuer, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && issuer.Scheme != Uri.UriSchemeHttp))
+            {
+                problems.Add($"CLERK_ISSUER '{Issuer}' is not an absolute http(s) URL; set it to your Clerk Frontend API URL, e.g. https://clerk.example.com.");
+            }
+            else if (issuer.Scheme == Uri.UriSchemeHttp && !IsLoopback(issuer))
+            {
+                problems.Add($"CLERK_ISSUER '{Issuer}' uses http for a host that is not loopback; use https (http is allowed only for localhost and 127.0.0.0/8).");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(PublicKeyPem) && !SigningKeys.TryReadPublicKey(PublicKeyPem, out _))
+        {
+            problems.Add("CLERK_JWT_KEY is not a PEM public key; paste the 'PEM Public Key' from the Clerk dashboard, BEGIN/END lines included.");
+        }
+
+        if (Mode == TokenIssuerMode.Dev && !SigningKeys.TryReadPrivateKey(DevSigningKeyPem!, out _))
+        {
+            problems.Add("DEV_JWT_SIGNING_KEY is not a PEM RSA private key; leave it to the AppHost, which generates one into $DATA_DIR/secrets.json.");
+        }
+
+        if (ClockSkew < TimeSpan.Zero)
+        {
+            problems.Add("ClockSkew is negative; use zero or more.");
+        }
+
+        return problems;
+    }
+
+    internal static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

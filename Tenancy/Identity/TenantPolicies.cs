@@ -1,0 +1,20 @@
+namespace Tenancy.Identity;
+
+/// <summary>Authorization policies registered by <see cref="TenantAuthenticationExtensions.AddTenantAuthentication{TBuilder}"/>.</summary>
+public static class TenantPolicies
+{
+    /// <summary>A signed-in user with a tenant database (a valid session token).</summary>
+    public const string User = "TenantUser";
+
+    /// <summary>A caller with the platform API token.</summary>
+    public const string Platform = "Platform";
+
+    /// <summary>
+    /// The platform token for any database, or a user token for the user's own database only: the
+    /// route value <see cref="DatabaseRouteValue"/> must equal the user's tenant database, else 403.
+    /// </summary>
+    public const string DatabaseAccess = "DatabaseAccess";
+
+    /// <summary>The route value that names the database in <see cref="DatabaseAccess"/> routes (<c>/db/{name}/...</c>).</summary>
+    public const string DatabaseRouteValue = "name";
+}

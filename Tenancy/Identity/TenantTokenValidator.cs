@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Tenancy.Databases;
+
+namespace Tenancy.Identity;
+
+/// <summary>
+/// Checks Clerk-style session tokens (RS256; <c>sub</c>, <c>iss</c>, <c>exp</c>, <c>nbf</c>, <c>iat</c>,
+/// <c>azp</c>, optional <c>org_id</c>) the same way for real and dev issuers, and names the tenant database.
+/// </summary>
+internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigningKeySource keySource, TimeProvider timeProvider)
+{
+    private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
+
+    public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (options.Mode == TokenIssuerMode.None)
+        {
+            return TokenValidation.Refused(TokenFailure.NoIssuerConfigured,
+                "No token issuer is configured on this server; set CLERK_ISSUER or CLERK_JWT_KEY, or DEV_JWT_SIGNING_KEY for the dev issuer.");
+        }
+
+        JsonWebToken parsed;
+        try
+        {
+            parsed = handler.ReadJsonWebToken(token);
+        }
+        catch (ArgumentException)
+        {
+            return TokenValidation.Refused(TokenFailure.Malformed, "The bearer token is not a JWT.");
+        }
+
+        if (parsed.Alg != SecurityAlgorithms.RsaSha256)
+        {
+            return TokenValidation.Refused(TokenFailure.WrongAlgorithm, $"The token is signed with '{parsed.Alg}'; only RS256 is accepted.");
+        }
+
+        var keyId = string.IsNullOrEmpty(parsed.Kid) ? null : parsed.Kid;
+        var keys = await keySource.GetKeysAsync(keyId, cancellationToken);
+        if (keys.Count == 0)
+        {
+            return TokenValidation.Refused(TokenFailure.UnknownKey, "The issuer's signing keys are not available.");
+        }
+
+        var result = await handler.ValidateTokenAsync(parsed, Parameters(keys));
+        if (!result.IsValid)
+        {
+            return Describe(result.Exception, keyId, keys);
+        }
+
+        var lifetime = CheckLifetime(parsed);
+        if (lifetime is not null)
+        {
+            return lifetime;
+        }
+
+        var subject = parsed.Subject;
+        if (string.IsNullOrEmpty(subject))
+        {
+            return TokenValidation.Refused(TokenFailure.MissingSubject, "The token has no 'sub' claim.");
+        }
+
+        if (options.AuthorizedParties.Count > 0)
+        {
+            var party = parsed.TryGetPayloadValue<string>("azp", out var azp) ? azp : null;
+            if (party is null || !options.AuthorizedParties.Contains(party, StringComparer.Ordinal))
+            {
+                return TokenValidation.Refused(TokenFailure.UnauthorizedParty,
+                    party is null ? "The token has no 'azp' claim, and this server accepts only listed authorized parties."
+                                  : $"The token's authorized party '{party}' is not in CLERK_AUTHORIZED_PARTIES.");
+            }
+        }
+
+        return TokenValidation.Valid(CreateIdentity(parsed, subject));
+    }
+
+    private TokenValidationParameters Parameters(IReadOnlyList<SecurityKey> keys) => new()
+    {
+        ValidIssuer = options.ExpectedIssuer,
+        ValidateIssuer = options.ExpectedIssuer is not null,
+        ValidateAudience = false,
+        // Lifetime is checked afterwards against the injected clock, so tests control time.
+        ValidateLifetime = false,
+        RequireSignedTokens = true,
+        IssuerSigningKeys = keys,
+        // A CLERK_JWT_KEY has no kid of its own, so the token's kid cannot be matched to it by name.
+        TryAllIssuerSigningKeys = true,
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        NameClaimType = TenantClaims.UserId,
+        RoleClaimType = "role",
+    };
+
+    private TokenValidation? CheckLifetime(JsonWebToken token)
+    {
+        if (!token.TryGetPayloadValue<long>("exp", out _))
+        {
+            return TokenValidation.Refused(TokenFailure.NoExpiration, "The token has no 'exp' claim.");
+        }
+
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        if (token.ValidTo.Add(options.ClockSkew) < now)
+        {
+            return TokenValidation.Refused(TokenFailure.Expired,
+                $"The token expired at {token.ValidTo.ToString("O", CultureInfo.InvariantCulture)}.");
+        }
+
+        if (token.ValidFrom != DateTime.MinValue && token.ValidFrom.Subtract(options.ClockSkew) > now)
+        {
+            return TokenValidation.Refused(TokenFailure.NotYetValid,
+                $"The token is not valid before {token.ValidFrom.ToString("O", CultureInfo.InvariantCulture)}.");
+        }
+
+        return null;
+    }
+
+    private static TokenValidation Describe(Exception? exception, string? keyId, IReadOnlyList<SecurityKey> keys) => exception switch
+    {
+        SecurityTokenInvalidIssuerException issuer => TokenValidation.Refused(TokenFailure.WrongIssuer,
+            $"The token's issuer '{issuer.InvalidIssuer}' is not the configured issuer."),
+        SecurityTokenInvalidAlgorithmException => TokenValidation.Refused(TokenFailure.WrongAlgorithm, "The token is not signed with RS256."),
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException
+            when keyId is not null && !keys.Any(key => key.KeyId == keyId) && keys.All(key => key.KeyId is not null) =>
+            TokenValidation.Refused(TokenFailure.UnknownKey, $"No signing key with kid '{keyId}' is known to the issuer."),
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
+            TokenValidation.Refused(TokenFailure.InvalidSignature, "The token's signature is not valid."),
+        SecurityTokenMalformedException or ArgumentException => TokenValidation.Refused(TokenFailure.Malformed, "The bearer token is not a well-formed JWT."),
+        _ => TokenValidation.Refused(TokenFailure.Invalid, "The token is not valid."),
+    };
+
+    private static ClaimsIdentity CreateIdentity(JsonWebToken token, string subject)
+    {
+        var identity = new ClaimsIdentity(TenantAuthenticationDefaults.Scheme, TenantClaims.UserId, "role");
+        identity.AddClaim(new Claim(TenantClaims.UserId, subject));
+        identity.AddClaim(new Claim(TenantClaims.Database, TenantId.FromClerkId(subject).Value));
+        if (token.TryGetPayloadValue<string>(TenantClaims.OrganizationId, out var organization) && !string.IsNullOrEmpty(organization))
+        {
+            identity.AddClaim(new Claim(TenantClaims.OrganizationId, organization));
+        }
+
+        foreach (var name in (string[])["azp", "sid"])
+        {
+            if (token.TryGetPayloadValue<string>(name, out var value) && !string.IsNullOrEmpty(value))
+            {
+                identity.AddClaim(new Claim(name, value));
+            }
+        }
+
+        return identity;
+    }
+}

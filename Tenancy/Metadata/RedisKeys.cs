@@ -1,0 +1,31 @@
+using StackExchange.Redis;
+using Tenancy.Databases;
+
+namespace Tenancy.Metadata;
+
+/// <summary>
+/// Every Redis key and channel the platform uses, in one place. Redis holds cached metadata and coordination only;
+/// flushing it loses nothing, because <c>platform.db</c> and the database files are the source of truth.
+/// </summary>
+/// <remarks>
+/// <list type="table">
+/// <item><term><c>tenant:{name}</c></term><description>string: a <see cref="TenantRecord"/> as snake_case JSON,
+/// e.g. <c>{"name":"abc","kind":"child","schema":"todos-schema","version":3,"block_writes":false,"block_reads":false,"created_at":"2026-11-23T09:30:00+00:00"}</c>.
+/// Written by <see cref="TenantMetadataStore"/>, no expiry.</description></item>
+/// <item><term><c>tenants:events</c></term><description>pub/sub channel: a <see cref="TenantEvent"/> as snake_case JSON per message,
+/// e.g. <c>{"type":"migrated","name":"abc","version":4,"block_writes":false}</c>.</description></item>
+/// </list>
+/// </remarks>
+public static class RedisKeys
+{
+    /// <summary>The prefix of every tenant record key.</summary>
+    public const string TenantPrefix = "tenant:";
+
+    /// <summary>The pub/sub channel of <see cref="TenantEvent"/>s.</summary>
+    public static readonly RedisChannel EventsChannel = RedisChannel.Literal("tenants:events");
+
+    /// <summary>The key of <paramref name="name"/>'s <see cref="TenantRecord"/>.</summary>
+    /// <param name="name">The database.</param>
+    /// <returns>The key <c>tenant:{name}</c>.</returns>
+    public static RedisKey Tenant(DatabaseName name) => TenantPrefix + name.Value;
+}

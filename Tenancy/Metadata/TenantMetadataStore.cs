@@ -1,0 +1,159 @@
+using System.Text.Json;
+using StackExchange.Redis;
+using Tenancy.Databases;
+
+namespace Tenancy.Metadata;
+
+/// <summary>
+/// Tenant metadata cached in Redis (keys in <see cref="RedisKeys"/>): records to read on the hot path and events that
+/// tell every service instance when a database was created, deleted or migrated.
+/// </summary>
+public sealed class TenantMetadataStore
+{
+    private const int RepublishBatchSize = 1000;
+
+    private readonly IConnectionMultiplexer _redis;
+
+    /// <summary>Creates a store on <paramref name="redis"/>.</summary>
+    /// <param name="redis">The shared Redis connection.</param>
+    public TenantMetadataStore(IConnectionMultiplexer redis)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        _redis = redis;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="record"/> and then announces <paramref name="eventType"/> for it, so a subscriber that
+    /// reacts to the event reads the new record.
+    /// </summary>
+    /// <param name="record">The database's current metadata.</param>
+    /// <param name="eventType">What happened: <see cref="TenantEventType.Created"/>, <see cref="TenantEventType.Migrating"/>
+    /// or <see cref="TenantEventType.Migrated"/> (use <see cref="RemoveAsync"/> for deletions).</param>
+    /// <returns>A task that completes when Redis has stored the record and accepted the event.</returns>
+    public async Task PublishAsync(TenantRecord record, TenantEventType eventType)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (eventType == TenantEventType.Deleted)
+        {
+            throw new ArgumentException("A deletion removes the record; call RemoveAsync instead of publishing a Deleted event with a record.", nameof(eventType));
+        }
+
+        var db = _redis.GetDatabase();
+        await db.StringSetAsync(RedisKeys.Tenant(record.Name), Serialize(record));
+        await PublishEventAsync(new TenantEvent(eventType, record.Name, record.Version, record.BlockWrites));
+    }
+
+    /// <summary>Writes <paramref name="record"/> without announcing anything (for example a cache refill).</summary>
+    /// <param name="record">The database's current metadata.</param>
+    /// <returns>A task that completes when Redis has stored the record.</returns>
+    public Task SetAsync(TenantRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return _redis.GetDatabase().StringSetAsync(RedisKeys.Tenant(record.Name), Serialize(record));
+    }
+
+    /// <summary>Announces <paramref name="tenantEvent"/> on <see cref="RedisKeys.EventsChannel"/>.</summary>
+    /// <param name="tenantEvent">The event.</param>
+    /// <returns>A task that completes when Redis has accepted the event.</returns>
+    public Task PublishEventAsync(TenantEvent tenantEvent)
+    {
+        ArgumentNullException.ThrowIfNull(tenantEvent);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(tenantEvent, MetadataJsonContext.Default.TenantEvent);
+        return _redis.GetSubscriber().PublishAsync(RedisKeys.EventsChannel, payload);
+    }
+
+    /// <summary>Reads the cached metadata of <paramref name="name"/>.</summary>
+    /// <param name="name">The database.</param>
+    /// <returns>The record, or <c>null</c> when Redis has none (unknown database, or not republished yet after a flush).</returns>
+    public async Task<TenantRecord?> GetAsync(DatabaseName name)
+    {
+        var value = await _redis.GetDatabase().StringGetAsync(RedisKeys.Tenant(name));
+        return value.IsNull ? null : JsonSerializer.Deserialize((byte[])value!, MetadataJsonContext.Default.TenantRecord);
+    }
+
+    /// <summary>Deletes the record of <paramref name="name"/> and announces <see cref="TenantEventType.Deleted"/>.</summary>
+    /// <param name="name">The database.</param>
+    /// <returns>A task that completes when Redis has deleted the record and accepted the event.</returns>
+    public async Task RemoveAsync(DatabaseName name)
+    {
+        await _redis.GetDatabase().KeyDeleteAsync(RedisKeys.Tenant(name));
+        await PublishEventAsync(new TenantEvent(TenantEventType.Deleted, name, 0, null));
+    }
+
+    /// <summary>
+    /// Writes every record again, without events: how the platform refills Redis from <c>platform.db</c> at start or
+    /// after Redis lost its data. Pipelined in batches, so 100,000 records take a few round trips, not 100,000.
+    /// </summary>
+    /// <param name="records">Every database's metadata.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <returns>The number of records written.</returns>
+    public async Task<int> RepublishAllAsync(IEnumerable<TenantRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var db = _redis.GetDatabase();
+        var batch = new List<KeyValuePair<RedisKey, RedisValue>>(RepublishBatchSize);
+        var count = 0;
+        foreach (var record in records)
+        {
+            batch.Add(new(RedisKeys.Tenant(record.Name), Serialize(record)));
+            if (batch.Count == RepublishBatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await db.StringSetAsync([.. batch]);
+                count += batch.Count;
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await db.StringSetAsync([.. batch]);
+            count += batch.Count;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> for every event on <see cref="RedisKeys.EventsChannel"/>, one at a time in the
+    /// order published, until the returned subscription is disposed. Events published before the returned task
+    /// completes may be missed; malformed messages are skipped.
+    /// </summary>
+    /// <param name="handler">Receives each event.</param>
+    /// <returns>The subscription; dispose it to stop.</returns>
+    public async Task<IAsyncDisposable> SubscribeAsync(Func<TenantEvent, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var queue = await _redis.GetSubscriber().SubscribeAsync(RedisKeys.EventsChannel);
+        queue.OnMessage(async message =>
+        {
+            var tenantEvent = TryDeserialize(message.Message);
+            if (tenantEvent is not null)
+            {
+                await handler(tenantEvent);
+            }
+        });
+        return new Subscription(queue);
+    }
+
+    private static byte[] Serialize(TenantRecord record) =>
+        JsonSerializer.SerializeToUtf8Bytes(record, MetadataJsonContext.Default.TenantRecord);
+
+    private static TenantEvent? TryDeserialize(RedisValue value)
+    {
+        try
+        {
+            return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])value!, MetadataJsonContext.Default.TenantEvent);
+        }
+        catch (JsonException)
+        {
+            // Another writer's malformed message must not stop this subscriber.
+            return null;
+        }
+    }
+
+    private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => new(queue.UnsubscribeAsync());
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
+using Tenancy.Databases;
+using TenantService.Databases;
+
+namespace TenantService.Apis;
+
+/// <summary>
+/// The Turso Platform API's database calls: <c>/v1/organizations/{org}/databases</c>. Every call needs the
+/// platform token and the configured organization; names are checked before anything touches a file.
+/// </summary>
+internal static class DatabasesApi
+{
+    private const string SqlContentType = "text/plain; charset=utf-8";
+
+    public static RouteGroupBuilder MapDatabasesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1/organizations/{org}/databases")
+            .AddEndpointFilter<PlatformTokenFilter>()
+            .AddEndpointFilter<OrganizationFilter>()
+            .WithTags("Databases");
+
+        api.MapPost("/", CreateDatabase).WithName("CreateDatabase").AddEndpointFilter<CreateDatabaseValidationFilter>();
+        api.MapGet("/", ListDatabases).WithName("ListDatabases");
+        api.MapGet("/{name}", GetDatabase).WithName("GetDatabase").AddEndpointFilter<DatabaseNameFilter>();
+        api.MapDelete("/{name}", DeleteDatabase).WithName("DeleteDatabase").AddEndpointFilter<DatabaseNameFilter>();
+        api.MapGet("/{name}/dump", DumpDatabase).WithName("DumpDatabase").AddEndpointFilter<DatabaseNameFilter>();
+        api.MapGet("/{name}/schema", GetDatabaseSchema).WithName("GetDatabaseSchema").AddEndpointFilter<DatabaseNameFilter>();
+        return api;
+    }
+
+    public static async Task<Results<Ok<DatabaseResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>>> CreateDatabase(
+        JsonBody<CreateDatabaseRequest> body,
+        [AsParameters] DatabaseServices services,
+        CancellationToken cancellationToken)
+    {
+        var request = body.Value!;
+        var spec = new DatabaseSpec(
+            DatabaseName.Parse(request.Name!),
+            request.Group ?? DatabaseEntry.DefaultGroup,
+            request.IsSchema ?? false,
+            request.Schema is { } schema ? DatabaseName.Parse(schema) : null,
+            request.Seed?.Name is { } seed ? DatabaseName.Parse(seed) : null);
+
+        var result = await services.Provisioner.CreateAsync(spec, cancellationToken);
+        return result.Outcome switch
+        {
+            ProvisionOutcome.Created => TypedResults.Ok(new DatabaseResponse(services.View(result.Entry!))),
+            ProvisionOutcome.AlreadyExists => TypedResults.Conflict(new ErrorResponse($"database '{spec.Name}' already exists")),
+            ProvisionOutcome.SchemaNotFound => TypedResults.NotFound(new ErrorResponse(
+                $"schema database '{spec.Schema}' not found: create it first with {{\"name\": \"{spec.Schema}\", \"is_schema\": true}}")),
+            _ => TypedResults.NotFound(new ErrorResponse($"seed database '{spec.Seed}' not found")),
+        };
+    }
+
+    public static Results<Ok<DatabaseListResponse>, BadRequest<ErrorResponse>> ListDatabases(
+        string? schema,
+        string? type,
+        string? group,
+        [AsParameters] DatabaseServices services)
+    {
+        DatabaseName? schemaName = null;
+        if (schema is not null)
+        {
+            if (!DatabaseName.TryCreate(schema, out var parsed, out var error))
+            {
+                return TypedResults.BadRequest(new ErrorResponse($"'schema': {error}"));
+            }
+
+            schemaName = parsed;
+        }
+
+        if (!TryParseType(type, out var kind))
+        {
+            return TypedResults.BadRequest(new ErrorResponse($"'type' must be \"schema\", \"child\" or \"standalone\", not \"{type}\""));
+        }
+
+        var entries = services.Catalog.List(new DatabaseFilter(schemaName, kind, group));
+        return TypedResults.Ok(new DatabaseListResponse(entries.Select(services.View).ToList()));
+    }
+
+    public static Results<Ok<DatabaseResponse>, NotFound<ErrorResponse>> GetDatabase(string name, [AsParameters] DatabaseServices services) =>
+        services.Catalog.Find(DatabaseName.Parse(name)) is { } entry
+            ? TypedResults.Ok(new DatabaseResponse(services.View(entry)))
+            : NotFound(name);
+
+    public static async Task<Results<Ok<DeletedDatabaseResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>>> DeleteDatabase(
+        string name,
+        [AsParameters] DatabaseServices services,
+        CancellationToken cancellationToken)
+    {
+        var result = await services.Provisioner.DeleteAsync(DatabaseName.Parse(name), cancellationToken);
+        return result.Outcome switch
+        {
+            RemovalOutcome.Deleted => TypedResults.Ok(new DeletedDatabaseResponse(name)),
+            RemovalOutcome.HasChildren => TypedResults.Conflict(new ErrorResponse(
+                $"schema database '{name}' still has {result.Children} children; delete them first")),
+            _ => NotFound(name),
+        };
+    }
+
+    public static Results<PushStreamHttpResult, NotFound<ErrorResponse>> DumpDatabase(string name, [AsParameters] DatabaseServices services) =>
+        WriteSql(name, services, SqlDumpWriter.WriteAsync);
+
+    public static Results<PushStreamHttpResult, NotFound<ErrorResponse>> GetDatabaseSchema(string name, [AsParameters] DatabaseServices services) =>
+        WriteSql(name, services, SqlDumpWriter.WriteSchemaAsync);
+
+    private static Results<PushStreamHttpResult, NotFound<ErrorResponse>> WriteSql(
+        string name,
+        DatabaseServices services,
+        Func<SqliteConnection, TextWriter, CancellationToken, Task> write)
+    {
+        if (services.Catalog.Find(DatabaseName.Parse(name)) is not { } entry)
+        {
+            return NotFound(name);
+        }
+
+        return TypedResults.Stream(
+            async stream =>
+            {
+                using var connection = services.Factory.Open(entry.Name, entry.Kind, entry.Schema?.Value, readOnly: true);
+                await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
+                await write(connection, writer, CancellationToken.None);
+            },
+            SqlContentType);
+    }
+
+    private static bool TryParseType(string? type, out DatabaseKind? kind)
+    {
+        kind = type switch
+        {
+            "schema" => DatabaseKind.Schema,
+            "child" => DatabaseKind.Child,
+            "standalone" => DatabaseKind.Standalone,
+            _ => null,
+        };
+        return type is null || kind is not null;
+    }
+
+    private static NotFound<ErrorResponse> NotFound(string name) => TypedResults.NotFound(new ErrorResponse($"database '{name}' not found"));
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TenantService.Apis;
+
+/// <summary>Source-generated JSON for every platform API request and answer.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNameCaseInsensitive = false)]
+[JsonSerializable(typeof(CreateDatabaseRequest))]
+[JsonSerializable(typeof(DatabaseResponse))]
+[JsonSerializable(typeof(DatabaseListResponse))]
+[JsonSerializable(typeof(DeletedDatabaseResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class PlatformJsonContext : JsonSerializerContext;

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TenantService.Apis;
+
+/// <summary>
+/// Admits a platform API call only with <c>Authorization: Bearer $PLATFORM_API_TOKEN</c>. Both sides
+/// are hashed first so the comparison takes the same time whatever the length or content of a guess.
+/// </summary>
+internal sealed class PlatformTokenFilter(PlatformOptions options) : IEndpointFilter
+{
+    private readonly byte[]? _expected = options.ApiToken is { } token ? Hash(token) : null;
+
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (_expected is null)
+        {
+            return ValueTask.FromResult<object?>(TypedResults.Json(
+                new ErrorResponse("the platform API is disabled: PLATFORM_API_TOKEN is not configured on tenantservice"),
+                PlatformJsonContext.Default.ErrorResponse,
+                statusCode: StatusCodes.Status503ServiceUnavailable));
+        }
+
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+        if (presented is null || !CryptographicOperations.FixedTimeEquals(Hash(presented), _expected))
+        {
+            context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            var message = presented is null
+                ? "missing platform API token: send 'Authorization: Bearer <PLATFORM_API_TOKEN>'"
+                : "invalid platform API token";
+            return ValueTask.FromResult<object?>(TypedResults.Json(
+                new ErrorResponse(message), PlatformJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status401Unauthorized));
+        }
+
+        return next(context);
+    }
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Tenancy.Databases;
+
+namespace TenantService.Databases;
+
+/// <summary>
+/// The control plane's records in platform.db: which databases exist, their ids, kinds, schemas and
+/// versions. One connection serialised by a lock: SQLite allows one writer anyway, and reused
+/// prepared statements keep a create well under a millisecond here.
+/// </summary>
+internal sealed class DatabaseCatalog : IDisposable
+{
+    private const string Columns = "name, db_id, kind, schema_name, group_name, version, created_at, block_reads, block_writes";
+    private const int SqliteConstraint = 19;
+
+    private readonly Lock _gate = new();
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _find;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _countChildren;
+
+    public DatabaseCatalog(SqliteConnection connection)
+    {
+        _connection = connection;
+        if (_connection.State != System.Data.ConnectionState.Open)
+        {
+            _connection.Open();
+        }
+
+        ApplySchema();
+        _find = Prepare($"SELECT {Columns} FROM databases WHERE name = $name", "$name");
+        _countChildren = Prepare("SELECT count(*) FROM databases WHERE schema_name = $schema", "$schema");
+        // A child is inserted only while its schema database is still there, in the same statement.
+        _insert = Prepare(
+            $"""
+            INSERT INTO databases ({Columns})
+            SELECT $name, $db_id, $kind, $schema_name, $group_name, $version, $created_at, $block_reads, $block_writes
+            WHERE $schema_name IS NULL OR EXISTS (SELECT 1 FROM databases WHERE name = $schema_name AND kind = 'schema')
+            """,
+            "$name", "$db_id", "$kind", "$schema_name", "$group_name", "$version", "$created_at", "$block_reads", "$block_writes");
+    }
+
+    /// <summary>True when platform.db had no tables before this start.</summary>
+    public bool WasCreated { get; private set; }
+
+    public DatabaseEntry? Find(DatabaseName name)
+    {
+        lock (_gate)
+        {
+            _find.Parameters[0].Value = name.Value;
+            using var reader = _find.ExecuteReader();
+            return reader.Read() ? Read(reader) : null;
+        }
+    }
+
+    public CatalogInsertOutcome TryInsert(DatabaseEntry entry)
+    {
+        lock (_gate)
+        {
+            var p = _insert.Parameters;
+            p[0].Value = entry.Name.Value;
+            p[1].Value = entry.DbId.ToString();
+            p[2].Value = KindText(entry.Kind);
+            p[3].Value = entry.Schema is { } schema ? schema.Value : DBNull.Value;
+            p[4].Value = entry.Group;
+            p[5].Value = entry.Version;
+            p[6].Value = entry.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+            p[7].Value = entry.BlockReads ? 1 : 0;
+            p[8].Value = entry.BlockWrites ? 1 : 0;
+            try
+            {
+                return _insert.ExecuteNonQuery() == 1 ? CatalogInsertOutcome.Inserted : CatalogInsertOutcome.SchemaMissing;
+            }
+            catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
+            {
+                return CatalogInsertOutcome.NameTaken;
+            }
+        }
+    }
+
+    /// <summary>Deletes a record; a schema database's record stays while any child refers to it.</summary>
+    public CatalogDeleteOutcome Delete(DatabaseName name, out int children)
+    {
+        lock (_gate)
+        {
+            children = CountChildrenLocked(name);
+            if (children > 0)
+            {
+                return CatalogDeleteOutcome.HasChildren;
+            }
+
+            using var delete = Command("DELETE FROM databases WHERE name = $name", ("$name", name.Value));
+            return delete.ExecuteNonQuery() == 1 ? CatalogDeleteOutcome.Deleted : CatalogDeleteOutcome.NotFound;
+        }
+    }
+
+    public int CountChildren(DatabaseName schema)
+    {
+        lock (_gate)
+        {
+            return CountChildrenLocked(schema);
+        }
+    }
+
+    public IReadOnlyList<DatabaseEntry> List(DatabaseFilter filter)
+    {
+        lock (_gate)
+        {
+            using var command = Command(
+                $"""
+                SELECT {Columns} FROM databases
+                WHERE ($schema IS NULL OR schema_name = $schema)
+                  AND ($kind IS NULL OR kind = $kind)
+                  AND ($group IS NULL OR group_name = $group)
+                ORDER BY name
+                """,
+                ("$schema", filter.Schema?.Value),
+                ("$kind", filter.Kind is { } kind ? KindText(kind) : null),
+                ("$group", filter.Group));
+            return ReadAll(command);
+        }
+    }
+
+    /// <summary>Up to <paramref name="count"/> records after <paramref name="after"/> by name: keyset paging for sweeps over every database.</summary>
+    public IReadOnlyList<DatabaseEntry> Page(string after, int count)
+    {
+        lock (_gate)
+        {
+            using var command = Command(
+                $"SELECT {Columns} FROM databases WHERE name > $after ORDER BY name LIMIT $count",
+                ("$after", after), ("$count", count));
+            return ReadAll(command);
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> children of <paramref name="schema"/> whose version is below <paramref name="version"/>.</summary>
+    public IReadOnlyList<DatabaseEntry> ChildrenBelow(DatabaseName schema, long version, int limit)
+    {
+        lock (_gate)
+        {
+            using var command = Command(
+                $"SELECT {Columns} FROM databases WHERE schema_name = $schema AND version < $version ORDER BY name LIMIT $limit",
+                ("$schema", schema.Value), ("$version", version), ("$limit", limit));
+            return ReadAll(command);
+        }
+    }
+
+    public void SetVersion(DatabaseName name, int version)
+    {
+        lock (_gate)
+        {
+            using var command = Command("UPDATE databases SET version = $version WHERE name = $name", ("$version", version), ("$name", name.Value));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _find.Dispose();
+            _insert.Dispose();
+            _countChildren.Dispose();
+            _connection.Dispose();
+        }
+    }
+
+    private int CountChildrenLocked(DatabaseName schema)
+    {
+        _countChildren.Parameters[0].Value = schema.Value;
+        return Convert.ToInt32(_countChildren.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private void ApplySchema()
+    {
+        using var version = Command("PRAGMA user_version");
+        var applied = Convert.ToInt32(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+        WasCreated = applied == 0;
+        for (var step = applied; step < PlatformSchema.Steps.Count; step++)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var command = Command(PlatformSchema.Steps[step]);
+            command.Transaction = transaction;
+            command.ExecuteNonQuery();
+            using var bump = Command(string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {step + 1}"));
+            bump.Transaction = transaction;
+            bump.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter(parameter, DBNull.Value));
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (parameterName, value) in parameters)
+        {
+            command.Parameters.AddWithValue(parameterName, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static List<DatabaseEntry> ReadAll(SqliteCommand command)
+    {
+        var entries = new List<DatabaseEntry>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            entries.Add(Read(reader));
+        }
+
+        return entries;
+    }
+
+    private static DatabaseEntry Read(SqliteDataReader reader) => new(
+        DatabaseName.Parse(reader.GetString(0)),
+        Guid.Parse(reader.GetString(1)),
+        ParseKind(reader.GetString(2)),
+        reader.IsDBNull(3) ? null : DatabaseName.Parse(reader.GetString(3)),
+        reader.GetString(4),
+        reader.GetInt32(5),
+        DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        reader.GetInt64(7) != 0,
+        reader.GetInt64(8) != 0);
+
+    private static string KindText(DatabaseKind kind) => kind switch
+    {
+        DatabaseKind.Schema => "schema",
+        DatabaseKind.Child => "child",
+        DatabaseKind.Standalone => "standalone",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "platform.db records only schema, child and standalone databases."),
+    };
+
+    private static DatabaseKind ParseKind(string kind) => kind switch
+    {
+        "schema" => DatabaseKind.Schema,
+        "child" => DatabaseKind.Child,
+        _ => DatabaseKind.Standalone,
+    };
+}

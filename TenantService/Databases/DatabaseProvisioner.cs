@@ -1,0 +1,172 @@
+using Microsoft.Data.Sqlite;
+using Tenancy.Databases;
+using Tenancy.Metadata;
+using TenantService.Metadata;
+
+namespace TenantService.Databases;
+
+/// <summary>
+/// Creates and deletes databases so that a crash at any point leaves either no database or a whole one:
+/// the file is written in full under a temporary name and renamed into place (durably), and only then
+/// is its record inserted; a delete takes a backup, removes the record, then the file. A file without a
+/// record is therefore half-made or half-deleted, and <see cref="DatabaseReconciler"/> removes it at start.
+/// </summary>
+internal sealed partial class DatabaseProvisioner(
+    DatabaseCatalog catalog,
+    ChildTemplates templates,
+    TenantDatabaseFactory factory,
+    DatabaseNameLocks locks,
+    MetadataPublisher metadata,
+    TimeProvider timeProvider,
+    ILogger<DatabaseProvisioner> logger)
+{
+    public async Task<ProvisionResult> CreateAsync(DatabaseSpec spec, CancellationToken cancellationToken)
+    {
+        using (await locks.AcquireAsync(spec.Name, cancellationToken))
+        {
+            if (catalog.Find(spec.Name) is not null)
+            {
+                return new ProvisionResult(ProvisionOutcome.AlreadyExists);
+            }
+
+            var path = factory.Layout.DatabasePath(spec.Name);
+            var entry = spec switch
+            {
+                { Seed: { } seed } => CopySeed(spec, seed, path),
+                { Schema: { } schema } => CopySchema(spec, schema, path),
+                _ => WriteEmpty(spec, path),
+            };
+            if (entry is null)
+            {
+                return new ProvisionResult(spec.Seed is null ? ProvisionOutcome.SchemaNotFound : ProvisionOutcome.SeedNotFound);
+            }
+
+            var outcome = catalog.TryInsert(entry);
+            if (outcome != CatalogInsertOutcome.Inserted)
+            {
+                // The name lock keeps other creates away, so this file is ours to take back.
+                DurableFile.DeleteDatabase(path);
+                return new ProvisionResult(outcome == CatalogInsertOutcome.NameTaken ? ProvisionOutcome.AlreadyExists : ProvisionOutcome.SchemaNotFound);
+            }
+
+            LogCreated(logger, entry.Name.Value, KindName(entry.Kind), entry.Schema?.Value, entry.Version);
+            await metadata.PublishAsync(entry, TenantEventType.Created);
+            return new ProvisionResult(ProvisionOutcome.Created, entry);
+        }
+    }
+
+    public async Task<RemovalResult> DeleteAsync(DatabaseName name, CancellationToken cancellationToken)
+    {
+        using (await locks.AcquireAsync(name, cancellationToken))
+        {
+            if (catalog.Find(name) is not { } entry)
+            {
+                return new RemovalResult(RemovalOutcome.NotFound);
+            }
+
+            if (entry.Kind == DatabaseKind.Schema && catalog.CountChildren(name) is > 0 and var count)
+            {
+                return new RemovalResult(RemovalOutcome.HasChildren, count);
+            }
+
+            var path = factory.Layout.DatabasePath(name);
+            var backup = BackUp(entry, path);
+            // Checks for children again in the same step as the delete: a child may have been created meanwhile.
+            if (catalog.Delete(name, out var children) is var outcome && outcome != CatalogDeleteOutcome.Deleted)
+            {
+                return outcome == CatalogDeleteOutcome.HasChildren
+                    ? new RemovalResult(RemovalOutcome.HasChildren, children)
+                    : new RemovalResult(RemovalOutcome.NotFound);
+            }
+
+            templates.Forget(name);
+            DurableFile.DeleteDatabase(path);
+            LogDeleted(logger, name.Value, backup);
+            await metadata.RemoveAsync(name);
+            return new RemovalResult(RemovalOutcome.Deleted);
+        }
+    }
+
+    private DatabaseEntry? CopySchema(DatabaseSpec spec, DatabaseName schema, string path)
+    {
+        if (catalog.Find(schema) is not { Kind: DatabaseKind.Schema })
+        {
+            return null;
+        }
+
+        ChildTemplate template;
+        try
+        {
+            template = templates.Get(schema);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        DurableFile.Write(path, template.Content);
+        return NewEntry(spec, DatabaseKind.Child, schema, template.Version);
+    }
+
+    private DatabaseEntry? CopySeed(DatabaseSpec spec, DatabaseName seed, string path)
+    {
+        if (catalog.Find(seed) is not { } source)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var connection = factory.Open(seed, source.Kind, source.Schema?.Value, readOnly: true);
+            DatabaseBackup.Copy(connection, path);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or SqliteException)
+        {
+            LogSeedUnreadable(logger, seed.Value, spec.Name.Value, exception);
+            return null;
+        }
+
+        // A copy keeps its seed's tables: a copy of a child follows the same schema, anything else stands alone.
+        var (kind, schema) = spec.IsSchema ? (DatabaseKind.Schema, (DatabaseName?)null)
+            : source.Kind == DatabaseKind.Child ? (DatabaseKind.Child, source.Schema)
+            : (DatabaseKind.Standalone, null);
+        return NewEntry(spec, kind, schema, source.Version);
+    }
+
+    private DatabaseEntry WriteEmpty(DatabaseSpec spec, string path)
+    {
+        DurableFile.Write(path, templates.Empty);
+        return NewEntry(spec, spec.IsSchema ? DatabaseKind.Schema : DatabaseKind.Standalone, null, 0);
+    }
+
+    private DatabaseEntry NewEntry(DatabaseSpec spec, DatabaseKind kind, DatabaseName? schema, long version) =>
+        new(spec.Name, Guid.NewGuid(), kind, schema, spec.Group, checked((int)version), timeProvider.GetUtcNow());
+
+    private string? BackUp(DatabaseEntry entry, string path)
+    {
+        if (!File.Exists(path))
+        {
+            LogNothingToBackUp(logger, entry.Name.Value, path);
+            return null;
+        }
+
+        var backupPath = factory.Layout.BackupPath(entry.Name, timeProvider.GetUtcNow());
+        using var connection = factory.Open(path, entry.Kind, entry.Schema?.Value, readOnly: true);
+        DatabaseBackup.Copy(connection, backupPath);
+        return backupPath;
+    }
+
+    internal static string KindName(DatabaseKind kind) => kind.ToString().ToLowerInvariant();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created {Kind} database '{Name}' (schema '{Schema}', version {Version}).")]
+    private static partial void LogCreated(ILogger logger, string name, string kind, string? schema, int version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted database '{Name}'; backup at '{Backup}'.")]
+    private static partial void LogDeleted(ILogger logger, string name, string? backup);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seed database '{Seed}' could not be read to create '{Name}'.")]
+    private static partial void LogSeedUnreadable(ILogger logger, string seed, string name, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database '{Name}' has a record but no file at '{Path}': deleting the record without a backup.")]
+    private static partial void LogNothingToBackUp(ILogger logger, string name, string path);
+}

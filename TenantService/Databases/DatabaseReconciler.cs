@@ -1,0 +1,123 @@
+using Tenancy.Databases;
+using TenantService.Metadata;
+
+namespace TenantService.Databases;
+
+/// <summary>
+/// Makes the files agree with platform.db at start, after whatever crash came before:
+/// temporary files are removed; a database file without a record was half-made (or half-deleted, with its
+/// backup already taken) and is removed; a record without a file can only come from outside damage, so
+/// it is logged as an error and dropped (its last backup, if any, stays under backups/). Exception: a
+/// schema database that still has children keeps its record, so the children stay listed and deletable.
+/// If platform.db itself was just created while database files exist, nothing is removed: losing the
+/// records must not turn into losing every database.
+/// </summary>
+internal sealed partial class DatabaseReconciler(
+    DatabaseCatalog catalog,
+    TenantDatabaseFactory factory,
+    MetadataPublisher metadata,
+    ILogger<DatabaseReconciler> logger)
+{
+    private const int PageSize = 1000;
+
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var layout = factory.Layout;
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        var after = string.Empty;
+        while (catalog.Page(after, PageSize) is { Count: > 0 } page)
+        {
+            foreach (var entry in page)
+            {
+                known.Add(entry.Name.Value);
+                if (!File.Exists(layout.DatabasePath(entry.Name)))
+                {
+                    await DropRecordAsync(entry);
+                }
+            }
+
+            after = page[^1].Name.Value;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        SweepTemporaryFiles(layout.BackupsRoot);
+        if (!Directory.Exists(layout.DatabasesDirectory))
+        {
+            return;
+        }
+
+        SweepTemporaryFiles(layout.DatabasesDirectory);
+        if (catalog.WasCreated && Directory.EnumerateFiles(layout.DatabasesDirectory, "*.db", SearchOption.AllDirectories).Any())
+        {
+            LogPlatformDatabaseMissing(logger, layout.PlatformDatabasePath, layout.DatabasesDirectory);
+            return;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(layout.DatabasesDirectory, "*.db", SearchOption.AllDirectories))
+        {
+            var fileName = Path.GetFileNameWithoutExtension(path);
+            if (!known.Contains(fileName))
+            {
+                LogOrphanRemoved(logger, path);
+                DurableFile.DeleteDatabase(path);
+            }
+        }
+
+        // SQLite side files whose database is gone.
+        foreach (var path in Directory.EnumerateFiles(layout.DatabasesDirectory, "*.db-*", SearchOption.AllDirectories))
+        {
+            var database = path[..path.LastIndexOf('-')];
+            if (!File.Exists(database))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private async Task DropRecordAsync(DatabaseEntry entry)
+    {
+        if (catalog.Delete(entry.Name, out var children) == CatalogDeleteOutcome.HasChildren)
+        {
+            LogSchemaFileMissing(logger, entry.Name.Value, children);
+            return;
+        }
+
+        LogRecordWithoutFile(logger, entry.Name.Value, factory.Layout.BackupsDirectory(entry.Name));
+        await metadata.RemoveAsync(entry.Name);
+    }
+
+    private void SweepTemporaryFiles(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            if (DurableFile.IsTemporary(path) || IsTemporarySideFile(path))
+            {
+                LogTemporaryRemoved(logger, path);
+                File.Delete(path);
+            }
+        }
+    }
+
+    private static bool IsTemporarySideFile(string path) =>
+        Path.GetFileName(path).StartsWith('.') && path.Contains(DurableFile.TemporarySuffix + "-", StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed '{Path}', left by an interrupted create or backup.")]
+    private static partial void LogTemporaryRemoved(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed '{Path}': a database file without a record in platform.db (an interrupted create or delete).")]
+    private static partial void LogOrphanRemoved(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Database '{Name}' has a record but its file is gone; the record is dropped. Backups, if any: '{Backups}'.")]
+    private static partial void LogRecordWithoutFile(ILogger logger, string name, string backups);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Schema database '{Name}' has lost its file but still has {Children} children; its record is kept. Restore the file from backups/ or delete the children.")]
+    private static partial void LogSchemaFileMissing(ILogger logger, string name, int children);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "'{PlatformDatabase}' was just created, yet '{Databases}' holds database files: they are left untouched, not adopted. Restore platform.db, or move the files away.")]
+    private static partial void LogPlatformDatabaseMissing(ILogger logger, string platformDatabase, string databases);
+}

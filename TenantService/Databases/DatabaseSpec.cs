@@ -1,0 +1,11 @@
+using Tenancy.Databases;
+
+namespace TenantService.Databases;
+
+/// <summary>A validated request for a new database: a schema database, a child of one, a copy of a seed, or a plain one.</summary>
+internal sealed record DatabaseSpec(
+    DatabaseName Name,
+    string Group = DatabaseEntry.DefaultGroup,
+    bool IsSchema = false,
+    DatabaseName? Schema = null,
+    DatabaseName? Seed = null);

@@ -1,0 +1,28 @@
+namespace TenantService.Databases;
+
+/// <summary>
+/// The tables of platform.db, as numbered steps kept in <c>PRAGMA user_version</c>. A later feature adds
+/// its tables (migration jobs and their tasks) as the next step; steps are never edited once shipped.
+/// </summary>
+internal static class PlatformSchema
+{
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        """
+        CREATE TABLE databases (
+            name TEXT NOT NULL PRIMARY KEY,
+            db_id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('schema', 'child', 'standalone')),
+            schema_name TEXT,
+            group_name TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            block_reads INTEGER NOT NULL DEFAULT 0,
+            block_writes INTEGER NOT NULL DEFAULT 0,
+            CHECK ((kind = 'child') = (schema_name IS NOT NULL))
+        ) WITHOUT ROWID;
+        CREATE INDEX databases_by_schema ON databases (schema_name) WHERE schema_name IS NOT NULL;
+        CREATE INDEX databases_by_group ON databases (group_name);
+        """,
+    ];
+}

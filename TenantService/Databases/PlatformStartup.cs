@@ -1,0 +1,35 @@
+using Tenancy.Databases;
+using TenantService.Schemas;
+
+namespace TenantService.Databases;
+
+/// <summary>
+/// Runs before the service takes requests: reconciles files with platform.db after any crash, then makes
+/// sure the built-in schema databases exist at their latest version.
+/// </summary>
+internal sealed partial class PlatformStartup(
+    DatabaseReconciler reconciler,
+    BuiltInSchemas builtInSchemas,
+    DatabaseCatalog catalog,
+    IConfiguration configuration,
+    ILogger<PlatformStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await reconciler.ReconcileAsync(cancellationToken);
+        await builtInSchemas.EnsureAsync(cancellationToken);
+        foreach (var (setting, fallback) in new[] { ("USER_SCHEMA", "todos-schema"), ("ORG_SCHEMA", "workspace-schema") })
+        {
+            var name = configuration[setting] is { Length: > 0 } configured ? configured : fallback;
+            if (!DatabaseName.TryCreate(name, out var schema, out _) || catalog.Find(schema) is not { Kind: DatabaseKind.Schema })
+            {
+                LogMissingSchema(logger, setting, name);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Setting} names '{Name}', which is not a schema database; create it with is_schema before tenants are provisioned from it.")]
+    private static partial void LogMissingSchema(ILogger logger, string setting, string name);
+}

@@ -1,0 +1,24 @@
+namespace TenantService.Databases;
+
+/// <summary>How a create ended.</summary>
+internal enum ProvisionOutcome
+{
+    Created,
+    AlreadyExists,
+    SchemaNotFound,
+    SeedNotFound,
+}
+
+/// <summary>How a create ended, with the new record when it was created.</summary>
+internal sealed record ProvisionResult(ProvisionOutcome Outcome, DatabaseEntry? Entry = null);
+
+/// <summary>How a delete ended.</summary>
+internal enum RemovalOutcome
+{
+    Deleted,
+    NotFound,
+    HasChildren,
+}
+
+/// <summary>How a delete ended; <paramref name="Children"/> counts a schema database's children when refused.</summary>
+internal sealed record RemovalResult(RemovalOutcome Outcome, int Children = 0);

@@ -1,0 +1,11 @@
+using TenantService.Databases;
+
+namespace TenantService.Webhooks;
+
+/// <summary>What the webhook handler needs, bound with <c>[AsParameters]</c>.</summary>
+internal sealed record ClerkWebhookServices(
+    SvixSignatureVerifier Verifier,
+    WebhookDeliveryLog Deliveries,
+    DatabaseProvisioner Provisioner,
+    ClerkWebhookOptions Options,
+    ILogger<ClerkWebhookServices> Logger);

@@ -1,0 +1,119 @@
+using System.Net;
+using Gateway.Tests.TestSupport;
+using Tenancy.Databases;
+
+namespace Gateway.Tests;
+
+/// <summary>The gateway creates a signed-in user's database on first use, through tenantservice's platform API.</summary>
+public sealed class OnDemandProvisioningTests : IAsyncLifetime
+{
+    private readonly ManualClock clock = new();
+    private readonly SigningKey clerk = new("ins_provisioning");
+    private FakeBackend todoService = null!;
+    private FakeBackend tenantService = null!;
+    private GatewayFactory factory = null!;
+    private HttpClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        todoService = await FakeBackend.StartAsync("todoservice");
+        tenantService = await FakeBackend.StartAsync("tenantservice");
+        var settings = GatewayFactory.Settings(todoService, tenantService);
+        settings["CLERK_JWT_KEY"] = clerk.PublicKeyPem;
+        factory = new GatewayFactory(settings, clock);
+        client = factory.CreateClient();
+    }
+
+    [Fact]
+    public async Task TheFirstRequestCreatesTheDatabaseFromTheUserSchema()
+    {
+        var response = await client.GetAsync("/api/todos", Token("user_first"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var create = Assert.Single(tenantService.Requests, request => request.Method == "POST");
+        Assert.Equal("/v1/organizations/local/databases", create.Path);
+        Assert.Equal($"Bearer {GatewayFactory.PlatformToken}", create.Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task KnownTenantsCostNoRoundTrip()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/todos", Token("user_known"))).StatusCode);
+        }
+
+        Assert.Equal(1, tenantService.CreateCalls);
+    }
+
+    [Fact]
+    public async Task ConcurrentFirstRequestsOfOneUserCreateOnce()
+    {
+        tenantService.CreateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var token = Token("user_burst");
+
+        var requests = Enumerable.Range(0, 20).Select(_ => client.GetAsync("/api/todos", token)).ToArray();
+        await Eventually(() => tenantService.CreateCalls >= 1);
+        tenantService.CreateGate.SetResult();
+        var responses = await Task.WhenAll(requests);
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        Assert.Equal(1, tenantService.CreateCalls);
+        Assert.Equal(20, todoService.Requests.Count(request => request.Headers.GetValueOrDefault("X-Tenant-Database") == TenantId.FromClerkId("user_burst").Value));
+    }
+
+    [Fact]
+    public async Task ADatabaseThatAlreadyExistsIsFine()
+    {
+        tenantService.CreateStatus = 409;
+
+        var response = await client.GetAsync("/api/todos", Token("user_webhook_won"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AFailedCreationAnswers503AndIsRetriedByTheNextRequest()
+    {
+        tenantService.CreateStatus = 500;
+        var failed = await client.GetAsync("/api/todos", Token("user_unlucky"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.NotNull(failed.Headers.RetryAfter);
+        Assert.Empty(todoService.Requests);
+
+        tenantService.CreateStatus = 200;
+        var retried = await client.GetAsync("/api/todos", Token("user_unlucky"));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+    }
+
+    [Fact]
+    public async Task PlatformAndAnonymousTrafficProvisionNothing()
+    {
+        await client.GetAsync($"/db/{TenantId.FromClerkId("user_admin_target").Value}/v2", GatewayFactory.PlatformToken);
+        await client.PostAsync("/webhooks/clerk", new StringContent("{}"));
+
+        Assert.Equal(0, tenantService.CreateCalls);
+    }
+
+    private string Token(string subject) => clerk.Mint("https://clerk.example.com", clock.GetUtcNow(), subject);
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await factory.DisposeAsync();
+        await todoService.DisposeAsync();
+        await tenantService.DisposeAsync();
+        clerk.Dispose();
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace TenantService.Tests;
+
+/// <summary>TenantService as a real process (<c>dotnet TenantService.dll</c>), so a test can kill it with SIGKILL.</summary>
+internal sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Queue<string> _output = new();
+
+    private ServiceProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TenantServiceApp.Token);
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join("\n", _output);
+            }
+        }
+    }
+
+    public static async Task<ServiceProcess> StartAsync(string dataDirectory, string redis)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [ServiceAssembly()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DATA_DIR"] = dataDirectory;
+        start.Environment["ConnectionStrings__cache"] = redis;
+        start.Environment["PLATFORM_API_TOKEN"] = TenantServiceApp.Token;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => service.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Remember(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await service.WaitReadyAsync();
+        return service;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        Client.Dispose();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>TenantService.dll from its own build output, in the configuration these tests were built in.</summary>
+    public static string ServiceAssembly()
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Aspire.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Aspire.sln not found above the test output."),
+            "TenantService", "bin", configuration, testOutput.Name, "TenantService.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build TenantService first: '{path}' is missing.", path);
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"TenantService exited with {_process.ExitCode}:\n{RecentOutput}");
+            }
+
+            try
+            {
+                using var response = await Client.GetAsync("/alive");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"TenantService did not become ready:\n{RecentOutput}");
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            while (_output.Count > 200)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
