@@ -21,6 +21,12 @@ public sealed record PlatformOptions
     /// <summary>The built-in schema files, <c>Schemas/&lt;schema&gt;/NNNN_what.sql</c> (<c>SCHEMAS_DIR</c>, default: beside the service).</summary>
     public string SchemasDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "Schemas");
 
+    /// <summary>
+    /// Flush platform.db's log and each new file's folder to disk before a create is acknowledged (<c>DURABLE_CREATES</c>).
+    /// Off by default: a create is always whole or absent, but a power loss (not a crash) may forget the last few seconds of them.
+    /// </summary>
+    public bool DurableCreates { get; init; }
+
     /// <summary>How often the Redis metadata is checked for a flush or a failed publish.</summary>
     public TimeSpan MetadataCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -33,6 +39,7 @@ public sealed record PlatformOptions
         Organization = NonEmpty(configuration["PLATFORM_ORG"]) ?? "local",
         ApiToken = NonEmpty(configuration["PLATFORM_API_TOKEN"]),
         SchemasDirectory = Path.GetFullPath(NonEmpty(configuration["SCHEMAS_DIR"]) ?? Path.Combine(AppContext.BaseDirectory, "Schemas")),
+        DurableCreates = bool.TryParse(configuration["DURABLE_CREATES"], out var durable) && durable,
         PublicHost = NonEmpty(configuration["PUBLIC_HOST"])?.TrimEnd('/') ?? "localhost:8080",
         MetadataCheckInterval = TimeSpan.FromMilliseconds(
             int.TryParse(configuration["METADATA_CHECK_INTERVAL_MS"], out var ms) && ms > 0 ? ms : 5000),

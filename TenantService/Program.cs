@@ -1,5 +1,7 @@
 using TenantService.Apis;
 using TenantService.Extensions;
+using TenantService.Migrations;
+using TenantService.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,5 +13,9 @@ var app = builder.Build();
 app.UseServerTiming();
 app.MapDefaultEndpoints();
 app.MapDatabasesApi();
+app.MapOwnDumpApi();
+app.MapMigrationsApi();
+app.MapClerkWebhooks();
+app.MapHranaApi();
 
 app.Run();

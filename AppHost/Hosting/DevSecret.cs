@@ -10,5 +10,13 @@ internal sealed record DevSecret(string Name, Func<string> Generate)
     [
         new("PLATFORM_API_TOKEN", () => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))),
         new("CLERK_WEBHOOK_SECRET", () => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))),
+        // The gateway's dev issuer signs with it; services validate with its public half. Unused once CLERK_ISSUER or CLERK_JWT_KEY is set.
+        new("DEV_JWT_SIGNING_KEY", NewRsaKeyPem),
     ];
+
+    private static string NewRsaKeyPem()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    }
 }

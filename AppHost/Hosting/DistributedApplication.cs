@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using AppHost.Dashboard;
 
 namespace AppHost.Hosting;
 
@@ -10,6 +11,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     private readonly Lock _gate = new();
     private DateTimeOffset _startedAt;
     private Supervisor? _supervisor;
+    private DashboardHost? _dashboard;
     private HostContext? _context;
     private Task? _stopping;
 
@@ -104,6 +106,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         var secrets = DevSecretStore.LoadOrCreate(SecretsPath, Configuration, DevSecret.All);
         Settings = PlatformSettings.Resolve(Configuration, _context.DataDirectory, secrets);
         _context = _context with { Watchdog = Watchdog.StartIfSupported() };
+        _context = await StartDashboardAsync(_context, cancellationToken).ConfigureAwait(false);
         _supervisor = new Supervisor(_resources, Configuration, Settings, _context);
         await _supervisor.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -115,6 +118,19 @@ public sealed class DistributedApplication : IAsyncDisposable
             _context,
             SecretsPath,
             Settings.GetValueOrDefault("PLATFORM_API_TOKEN"));
+    }
+
+    /// The dashboard starts first so every project is handed its OTLP endpoint; `DASHBOARD_ENABLED=false` leaves export off.
+    private async Task<HostContext> StartDashboardAsync(HostContext context, CancellationToken cancellationToken)
+    {
+        var options = DashboardOptions.FromConfiguration(Configuration);
+        if (!options.Enabled)
+        {
+            return context;
+        }
+
+        _dashboard = await DashboardHost.StartAsync(options, new DistributedApplicationResources(this), context.Time, cancellationToken).ConfigureAwait(false);
+        return context with { OtlpEndpoint = _dashboard.OtlpGrpcEndpoint, OtlpApiKey = _dashboard.OtlpApiKey, DashboardUrl = _dashboard.Url };
     }
 
     private HostContext CreateContext()
@@ -140,8 +156,16 @@ public sealed class DistributedApplication : IAsyncDisposable
             await _supervisor.StopAsync().ConfigureAwait(false);
         }
 
+        if (_dashboard is not null)
+        {
+            await _dashboard.DisposeAsync().ConfigureAwait(false);
+        }
+
         _context?.Watchdog?.Dispose();
     }
+
+    /// The dashboard and its telemetry; null when `DASHBOARD_ENABLED=false` or before start.
+    internal DashboardHost? Dashboard => _dashboard;
 
     public IReadOnlyList<ResourceSnapshot> GetResources() =>
         _supervisor?.Instances.Select(instance => instance.Snapshot()).ToArray() ?? [];

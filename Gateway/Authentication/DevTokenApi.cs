@@ -5,12 +5,17 @@ using Tenancy.Databases;
 namespace Gateway.Authentication;
 
 /// <summary><c>POST /dev/token</c>: a one-hour session token for any user id, only while no real issuer is configured.</summary>
-internal static class DevTokenApi
+internal static partial class DevTokenApi
 {
     private const int MaxIdLength = 256;
 
     public static IEndpointRouteBuilder MapDevTokenApi(this IEndpointRouteBuilder app)
     {
+        if (app.ServiceProvider.GetRequiredService<DevTokenIssuer>().IsEnabled)
+        {
+            LogDevIssuerActive(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevTokenApi)));
+        }
+
         app.MapPost("/dev/token", IssueToken)
             .WithName("IssueDevToken")
             .AllowAnonymous();
@@ -43,6 +48,9 @@ internal static class DevTokenApi
         var token = issuer.Issue(request.Sub!, request.OrgId, request.Azp);
         return TypedResults.Ok(new DevTokenResponse(token.Token, token.ExpiresAt, TenantId.FromClerkId(request.Sub!).Value));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dev issuer active: POST /dev/token signs in as any user id. Set CLERK_ISSUER or CLERK_JWT_KEY for real users.")]
+    private static partial void LogDevIssuerActive(ILogger logger);
 
     private static string? Problem(string? value, string field, bool required) => value switch
     {

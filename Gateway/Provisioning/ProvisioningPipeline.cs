@@ -23,7 +23,7 @@ internal static class ProvisioningPipeline
                     context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     context.Response.Headers.RetryAfter = "1";
                     await context.Response.WriteAsJsonAsync(
-                        new { error = "Your database is being created and is not ready yet; retry shortly." }, context.RequestAborted);
+                        new { error = "Your database is created on first use and could not be made ready just now; retry shortly." }, context.RequestAborted);
                     return;
                 }
             }

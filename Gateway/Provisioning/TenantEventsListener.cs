@@ -1,30 +1,39 @@
+using StackExchange.Redis;
 using Tenancy.Metadata;
 
 namespace Gateway.Provisioning;
 
-/// <summary>Keeps <see cref="TenantDirectory"/> in step with the platform's tenant events: deleted ones are forgotten.</summary>
-internal sealed partial class TenantEventsListener(TenantMetadataStore store, TenantDirectory directory, ILogger<TenantEventsListener> logger) : IHostedService
+/// <summary>
+/// Keeps <see cref="TenantDirectory"/> in step with the platform's tenant events: a deleted database is
+/// forgotten (so the next request provisions it again), a created one is remembered.
+/// </summary>
+internal sealed partial class TenantEventsListener(
+    TenantMetadataStore store, TenantDirectory directory, TimeProvider timeProvider, ILogger<TenantEventsListener> logger) : BackgroundService
 {
-    private IAsyncDisposable? subscription;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        // Subscribing in the background keeps a slow Redis from holding up the gateway's start.
+        while (!stoppingToken.IsCancellationRequested)
         {
-            subscription = await store.SubscribeAsync(OnEventAsync).WaitAsync(cancellationToken);
-        }
-        catch (StackExchange.Redis.RedisConnectionException exception)
-        {
-            // The gateway still works without events: unknown tenants go to creation, where 409 means "exists".
-            LogSubscribeFailed(logger, exception);
-        }
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (subscription is not null)
-        {
-            await subscription.DisposeAsync();
+            try
+            {
+                var subscription = await store.SubscribeAsync(OnEventAsync).WaitAsync(stoppingToken);
+                await using (subscription)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, stoppingToken);
+                }
+            }
+            catch (RedisException exception)
+            {
+                LogSubscribeFailed(logger, exception);
+                await Task.Delay(RetryDelay, timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
@@ -43,6 +52,6 @@ internal sealed partial class TenantEventsListener(TenantMetadataStore store, Te
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to tenant events; deleted tenants stay cached until restart")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to tenant events; retrying")]
     private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
 }

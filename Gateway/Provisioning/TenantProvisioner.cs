@@ -48,7 +48,7 @@ internal sealed partial class TenantProvisioner(
 
             return outcome;
         }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or Polly.ExecutionRejectedException)
         {
             LogCreationFailed(logger, database, exception);
             return ProvisioningOutcome.Failed;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -19,6 +20,11 @@ internal sealed class ConnectionGuard
     private const int SqliteFull = 13;
 
     private static readonly ConditionalWeakTable<SqliteConnection, ConnectionGuard> Guards = [];
+
+    // Native callbacks find their guard by number: a stale number (a zombie connection finalizing late) finds nothing,
+    // where a freed GCHandle would crash the process.
+    private static readonly ConcurrentDictionary<nint, WeakReference<ConnectionGuard>> Installed = new();
+    private static long _nextTraceId;
     private static readonly NativeSqlite.TraceCallback TraceDelegate = OnTrace;
     private static readonly IntPtr TracePointer = Marshal.GetFunctionPointerForDelegate(TraceDelegate);
 
@@ -39,7 +45,7 @@ internal sealed class ConnectionGuard
     private readonly delegate_authorizer _authorizer;
     private readonly delegate_progress _progress;
     private readonly HashSet<IntPtr> _runningStatements = [];
-    private GCHandle _self;
+    private nint _traceId;
     private int _schemaChangePermits;
     private int _platformWrites;
     private int _longStatements;
@@ -77,22 +83,21 @@ internal sealed class ConnectionGuard
         }
 
         raw.sqlite3_enable_load_extension(handle, 0);
+        raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_LENGTH, _options.MaxValueBytes);
         raw.sqlite3_set_authorizer(handle, _authorizer, null);
         raw.sqlite3_progress_handler(handle, VmStepsPerClockCheck, _progress, null);
-        if (!_self.IsAllocated)
-        {
-            _self = GCHandle.Alloc(this);
-        }
-
-        NativeSqlite.TraceV2(handle.DangerousGetHandle(), NativeSqlite.TraceStatement | NativeSqlite.TraceProfile, TracePointer, GCHandle.ToIntPtr(_self));
+        Uninstall();
+        _traceId = (nint)Interlocked.Increment(ref _nextTraceId);
+        Installed[_traceId] = new WeakReference<ConnectionGuard>(this);
+        NativeSqlite.TraceV2(handle.DangerousGetHandle(), NativeSqlite.TraceStatement | NativeSqlite.TraceProfile, TracePointer, _traceId);
     }
 
     public void Uninstall()
     {
-        // The native connection is closed by now, so no trace callback can still use the handle.
-        if (_self.IsAllocated)
+        if (_traceId != 0)
         {
-            _self.Free();
+            Installed.TryRemove(_traceId, out _);
+            _traceId = 0;
         }
 
         _runningStatements.Clear();
@@ -142,7 +147,8 @@ internal sealed class ConnectionGuard
             raw.SQLITE_FUNCTION when string.Equals(param1.utf8_to_string(), "load_extension", StringComparison.OrdinalIgnoreCase) =>
                 new DatabaseRefusal(DatabaseRefusalReason.LoadExtension, $"load_extension is not allowed on database '{_databaseName}'."),
             raw.SQLITE_PRAGMA => AuthorizePragma(param0.utf8_to_string(), param1.utf8_to_string()),
-            _ when _kind == DatabaseKind.Child && IsSchemaChange(actionCode) && Volatile.Read(ref _schemaChangePermits) == 0 => new DatabaseRefusal(
+            _ when _kind == DatabaseKind.Child && IsSchemaChange(actionCode) && Volatile.Read(ref _schemaChangePermits) == 0
+                && !IsInternalObject(param0) => new DatabaseRefusal(
                 DatabaseRefusalReason.SchemaChangeOnChild,
                 _schemaName is null
                     ? $"Schema changes on child database '{_databaseName}' are not allowed: schema changes go through its schema database as a migration."
@@ -180,6 +186,10 @@ internal sealed class ConnectionGuard
             $"PRAGMA {name} cannot be changed on database '{_databaseName}': the platform controls it. Reading it (PRAGMA {name}) is allowed.");
     }
 
+    // Only SQLite itself may create sqlite_* objects (ANALYZE's sqlite_stat1); they are statistics, not schema.
+    private static bool IsInternalObject(utf8z name) =>
+        name.utf8_to_string()?.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase) == true;
+
     private static bool IsSchemaChange(int actionCode) => actionCode is
         raw.SQLITE_CREATE_INDEX or raw.SQLITE_CREATE_TABLE or raw.SQLITE_CREATE_TRIGGER or raw.SQLITE_CREATE_VIEW or
         raw.SQLITE_DROP_INDEX or raw.SQLITE_DROP_TABLE or raw.SQLITE_DROP_TRIGGER or raw.SQLITE_DROP_VIEW or
@@ -198,15 +208,17 @@ internal sealed class ConnectionGuard
 
     private static int OnTrace(uint mask, IntPtr context, IntPtr statement, IntPtr x)
     {
-        if (GCHandle.FromIntPtr(context).Target is not ConnectionGuard guard)
+        if (!Installed.TryGetValue(context, out var reference) || !reference.TryGetTarget(out var guard))
         {
             return 0;
         }
 
         if (mask == NativeSqlite.TraceStatement)
         {
-            // A trigger program reports the statement that is already running: not a new start.
-            if (guard._runningStatements.Add(statement))
+            // Trigger programs report the running statement again, as "-- name": not a new start. The text check
+            // keeps a statement pointer reused after a missed end from looking like a trigger.
+            var isSubprogram = x != IntPtr.Zero && Marshal.ReadByte(x) == (byte)'-' && Marshal.ReadByte(x, 1) == (byte)'-';
+            if (guard._runningStatements.Add(statement) || !isSubprogram)
             {
                 guard._statementStartedAt = guard._timeProvider.GetTimestamp();
                 guard._timedOut = false;

@@ -1,27 +1,5 @@
 namespace Tenancy.Databases;
 
-/// <summary>Why a tenant database refused a statement.</summary>
-public enum DatabaseRefusalReason
-{
-    /// <summary><c>ATTACH</c> or <c>DETACH</c>: a tenant reaches only its own database.</summary>
-    Attach,
-
-    /// <summary>Loading an extension (<c>load_extension</c>).</summary>
-    LoadExtension,
-
-    /// <summary>A schema change on a child database outside a migration.</summary>
-    SchemaChangeOnChild,
-
-    /// <summary>A <c>PRAGMA</c> that changes a setting the platform controls.</summary>
-    Pragma,
-
-    /// <summary>A statement ran longer than <see cref="TenantDatabaseOptions.StatementTimeout"/> and was interrupted.</summary>
-    StatementTimeout,
-
-    /// <summary>The database reached <see cref="TenantDatabaseOptions.MaxDatabaseSizeBytes"/>; writes fail, reads go on.</summary>
-    SizeLimit,
-}
-
 /// <summary>A guard's refusal, explained: what the caller can branch on and a message for the client.</summary>
 /// <param name="Reason">Which guard refused.</param>
 /// <param name="Message">What happened and what to do instead, for the client.</param>

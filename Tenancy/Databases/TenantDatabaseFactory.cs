@@ -5,15 +5,27 @@ using Microsoft.Data.Sqlite;
 namespace Tenancy.Databases;
 
 /// <summary>
-/// Opens tenant database connections with the platform's settings and guards: WAL, busy timeout, foreign keys,
-/// a size cap (<c>max_page_count</c>), a per-statement time limit, and one authorizer that refuses
-/// <c>ATTACH</c>/<c>DETACH</c>, <c>load_extension</c>, safety-changing <c>PRAGMA</c>s and, on child databases,
-/// schema changes. A refused statement fails with a <see cref="SqliteException"/>; <see cref="Explain"/> turns it
-/// into a <see cref="DatabaseRefusal"/> that says why.
+/// Opens tenant database connections with the platform's settings and guards. A refused statement fails with a
+/// <see cref="SqliteException"/>; <see cref="Explain"/> turns it into a <see cref="DatabaseRefusal"/> that says why.
 /// </summary>
 /// <remarks>
-/// Connections are not pooled: the caller owns and disposes each one. Closing and reopening a connection
-/// re-applies the settings and guards. Files are never created implicitly; use <see cref="Create(string, DatabaseKind, string?)"/>.
+/// <para>Every connection: <c>Pooling=False</c> (the caller owns and disposes it), <c>Mode=ReadWrite</c> or <c>ReadOnly</c>
+/// (files are never created implicitly; <see cref="Create(string, DatabaseKind, string?)"/> makes new ones),
+/// <c>journal_mode=WAL</c>, <c>busy_timeout</c>, <c>foreign_keys=ON</c>. Closing and reopening re-applies all of it.</para>
+/// <para>Every kind but <see cref="DatabaseKind.Platform"/> also gets:</para>
+/// <list type="bullet">
+/// <item>a size cap: <c>max_page_count</c> (and the same for TEMP tables) from <see cref="TenantDatabaseOptions.MaxDatabaseSizeBytes"/>,
+/// so growing writes fail with <c>SQLITE_FULL</c> while reads go on (a full disk also reports <c>SQLITE_FULL</c>);</item>
+/// <item>a value limit (<c>SQLITE_LIMIT_LENGTH</c>) from <see cref="TenantDatabaseOptions.MaxValueBytes"/>;</item>
+/// <item>a per-statement time limit, measured on the injected clock from a statement's first step (so a reader kept open
+/// counts too) and checked every 1,000 VM steps; lift it for the platform's own long work with <see cref="AllowLongStatements"/>;</item>
+/// <item>one authorizer that refuses <c>ATTACH</c>/<c>DETACH</c> (and so <c>VACUUM</c>, which attaches a scratch
+/// database), <c>load_extension</c>, <c>PRAGMA</c>s that set anything but a short list of harmless settings
+/// (<c>foreign_keys</c>, <c>defer_foreign_keys</c>, <c>recursive_triggers</c>, <c>optimize</c>, ...; reading any pragma is allowed),
+/// <c>PRAGMA user_version</c> writes except through <see cref="DatabaseVersion.Write"/>, and on a <see cref="DatabaseKind.Child"/>
+/// every schema change (tables, indexes, views, triggers, virtual tables; TEMP objects and <c>ANALYZE</c> are allowed)
+/// except inside <see cref="AllowSchemaChanges"/>.</item>
+/// </list>
 /// </remarks>
 public sealed class TenantDatabaseFactory
 {
@@ -29,11 +41,30 @@ public sealed class TenantDatabaseFactory
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        if (options.StatementTimeout <= TimeSpan.Zero || options.MaxDatabaseSizeBytes <= 0 || options.BusyTimeout < TimeSpan.Zero)
+        var problems = new List<string>();
+        if (options.StatementTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException(
-                "TenantDatabaseOptions needs a positive StatementTimeout and MaxDatabaseSizeBytes and a non-negative BusyTimeout.",
-                nameof(options));
+            problems.Add($"StatementTimeout is {options.StatementTimeout}; set it to a positive time such as 00:00:02.");
+        }
+
+        if (options.MaxDatabaseSizeBytes <= 0)
+        {
+            problems.Add($"MaxDatabaseSizeBytes is {options.MaxDatabaseSizeBytes}; set it to a positive size such as 1073741824 (1 GiB).");
+        }
+
+        if (options.MaxValueBytes <= 0)
+        {
+            problems.Add($"MaxValueBytes is {options.MaxValueBytes}; set it to a positive size such as 16777216 (16 MiB).");
+        }
+
+        if (options.BusyTimeout < TimeSpan.Zero)
+        {
+            problems.Add($"BusyTimeout is {options.BusyTimeout}; set it to zero or a positive time such as 00:00:05.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("TenantDatabaseOptions are invalid: " + string.Join(" ", problems), nameof(options));
         }
 
         Layout = layout;
@@ -186,7 +217,7 @@ public sealed class TenantDatabaseFactory
             ? $"PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON;"
             : $"PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {busyMs}; PRAGMA foreign_keys = ON;";
         command.ExecuteNonQuery();
-        if (readOnly || kind == DatabaseKind.Platform)
+        if (kind == DatabaseKind.Platform)
         {
             return;
         }
@@ -194,7 +225,10 @@ public sealed class TenantDatabaseFactory
         command.CommandText = "PRAGMA page_size";
         var pageSize = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         var maxPages = Math.Max(1, _options.MaxDatabaseSizeBytes / pageSize);
-        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA max_page_count = {maxPages}");
+        // TEMP tables get the same cap, or they would be a way around it.
+        command.CommandText = readOnly
+            ? string.Create(CultureInfo.InvariantCulture, $"PRAGMA temp.max_page_count = {maxPages}")
+            : string.Create(CultureInfo.InvariantCulture, $"PRAGMA max_page_count = {maxPages}; PRAGMA temp.max_page_count = {maxPages}");
         command.ExecuteNonQuery();
     }
 }

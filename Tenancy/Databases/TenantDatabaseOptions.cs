@@ -9,6 +9,12 @@ public sealed record TenantDatabaseOptions
     /// <summary>The largest a tenant database may grow; writes beyond it fail with <c>SQLITE_FULL</c>. Default 1 GiB.</summary>
     public long MaxDatabaseSizeBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// The largest string, blob or row a statement may build or read (<c>SQLITE_LIMIT_LENGTH</c>), so one statement
+    /// cannot hold gigabytes of memory (<c>randomblob(1e9)</c>). Default 16 MiB, above the 10 MiB pipeline body limit.
+    /// </summary>
+    public int MaxValueBytes { get; init; } = 16 << 20;
+
     /// <summary>How long a connection waits for another writer's lock. Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

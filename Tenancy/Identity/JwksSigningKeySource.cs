@@ -56,9 +56,10 @@ internal sealed partial class JwksSigningKeySource(
             LogFetched(logger, jwksUri, keys.Count);
             return new KeySetSnapshot([.. keys], now, now);
         }
-        catch (Exception exception) when (exception is HttpRequestException or ArgumentException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Keep serving the keys we have; a failed fetch is retried after the minimum interval.
+            // Whatever failed (network, resilience policy, a bad document), keep serving the keys we have;
+            // the fetch is retried after the minimum interval.
             LogFetchFailed(logger, jwksUri, exception);
             return current with { AttemptedAt = now };
         }

@@ -47,7 +47,9 @@ public static class TenantAuthenticationExtensions
         ThrowIfInvalid(options);
         return options.Mode switch
         {
-            TokenIssuerMode.PublicKey when SigningKeys.TryReadPublicKey(options.PublicKeyPem!, out var key) => new StaticSigningKeySource([key]),
+            // Clerk's tokens name their instance key's kid, which a bare PEM key cannot know: the key goes without one.
+            TokenIssuerMode.PublicKey when SigningKeys.TryReadPublicKey(options.PublicKeyPem!, out var key) =>
+                new StaticSigningKeySource([new Microsoft.IdentityModel.Tokens.RsaSecurityKey(key.Parameters)]),
             // The public half of the dev key; reading a private PEM as public drops the private parameters.
             TokenIssuerMode.Dev when SigningKeys.TryReadPublicKey(options.DevSigningKeyPem!, out var devKey) => new StaticSigningKeySource([devKey]),
             TokenIssuerMode.Jwks => new JwksSigningKeySource(

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -12,9 +13,43 @@ namespace Tenancy.Identity;
 /// </summary>
 internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigningKeySource keySource, TimeProvider timeProvider)
 {
+    /// <summary>How many validated tokens are remembered; past that the memory starts over.</summary>
+    public const int MaxRememberedTokens = 10_000;
+
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
 
+    // A session token is sent with every request for its whole (short) life: its RSA check is done once,
+    // and later requests only re-check its lifetime. A key retired meanwhile stops it at its exp at the latest.
+    private readonly ConcurrentDictionary<string, ValidatedToken> validated = new(StringComparer.Ordinal);
+
     public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        if (validated.TryGetValue(token, out var known))
+        {
+            if (CheckLifetime(known.Token) is { } expired)
+            {
+                validated.TryRemove(token, out _);
+                return expired;
+            }
+
+            return TokenValidation.Valid(known.Identity.Clone());
+        }
+
+        var validation = await ValidateSignedAsync(token, cancellationToken);
+        if (validation.IsValid)
+        {
+            if (validated.Count >= MaxRememberedTokens)
+            {
+                validated.Clear();
+            }
+
+            validated[token] = new ValidatedToken(handler.ReadJsonWebToken(token), validation.Identity!.Clone());
+        }
+
+        return validation;
+    }
+
+    private async Task<TokenValidation> ValidateSignedAsync(string token, CancellationToken cancellationToken)
     {
         if (options.Mode == TokenIssuerMode.None)
         {
@@ -149,4 +184,6 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
 
         return identity;
     }
+
+    private sealed record ValidatedToken(JsonWebToken Token, ClaimsIdentity Identity);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tenancy.Databases;
 
@@ -11,7 +10,3 @@ namespace Tenancy.Metadata;
 [JsonSerializable(typeof(TenantRecord))]
 [JsonSerializable(typeof(TenantEvent))]
 internal sealed partial class MetadataJsonContext : JsonSerializerContext;
-
-/// <summary>Writes enum values as snake_case strings (<c>standalone</c>, <c>migrated</c>).</summary>
-internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
-    where TEnum : struct, Enum;

@@ -48,6 +48,8 @@ internal static class DatabasesApi
         {
             ProvisionOutcome.Created => TypedResults.Ok(new DatabaseResponse(services.View(result.Entry!))),
             ProvisionOutcome.AlreadyExists => TypedResults.Conflict(new ErrorResponse($"database '{spec.Name}' already exists")),
+            ProvisionOutcome.FileWithoutRecord => TypedResults.Conflict(new ErrorResponse(
+                $"database '{spec.Name}' has a file but no record in platform.db; restore platform.db or move the file away first")),
             ProvisionOutcome.SchemaNotFound => TypedResults.NotFound(new ErrorResponse(
                 $"schema database '{spec.Schema}' not found: create it first with {{\"name\": \"{spec.Schema}\", \"is_schema\": true}}")),
             _ => TypedResults.NotFound(new ErrorResponse($"seed database '{spec.Seed}' not found")),

@@ -1,7 +1,8 @@
 using System.Buffers;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace TenantService.Apis;
 
@@ -26,9 +27,8 @@ internal sealed class JsonBody<T> where T : class
 
     public string? Problem { get; }
 
-    public static async ValueTask<JsonBody<T>?> BindAsync(HttpContext context, ParameterInfo parameter)
+    public static async ValueTask<JsonBody<T>?> BindAsync(HttpContext context)
     {
-        _ = parameter;
         const long limit = PlatformOptions.MaxRequestBodyBytes;
         var tooLarge = $"request body is larger than the limit of {limit} bytes (1 MiB)";
         if (context.Request.ContentLength > limit)
@@ -58,7 +58,9 @@ internal sealed class JsonBody<T> where T : class
             return Fail(StatusCodes.Status400BadRequest, "request body is required: a JSON object");
         }
 
-        var typeInfo = (JsonTypeInfo<T>)PlatformJsonContext.Default.GetTypeInfo(typeof(T))!;
+        // The app's JSON options hold every source-generated context registered, this API's and others'.
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
         try
         {
             var value = JsonSerializer.Deserialize(buffer.WrittenSpan, typeInfo);
@@ -68,13 +70,13 @@ internal sealed class JsonBody<T> where T : class
         }
         catch (JsonException exception)
         {
-            return Fail(StatusCodes.Status400BadRequest, Describe(exception));
+            return Fail(StatusCodes.Status400BadRequest, Describe(exception, typeInfo));
         }
     }
 
     private static JsonBody<T> Fail(int status, string problem) => new(null, status, problem);
 
-    private static string Describe(JsonException exception)
+    private static string Describe(JsonException exception, JsonTypeInfo root)
     {
         var path = exception.Path;
         // A conversion failure has an InnerException-free message starting like this; a syntax error does not.
@@ -86,7 +88,7 @@ internal sealed class JsonBody<T> where T : class
 
         if (wrongType)
         {
-            return $"'{path![2..]}' has the wrong type: {ExpectedType(path)}";
+            return $"'{path![2..]}' has the wrong type: expected {ExpectedType(root, path[2..])}";
         }
 
         var position = exception.LineNumber is { } line
@@ -95,10 +97,26 @@ internal sealed class JsonBody<T> where T : class
         return $"request body is not valid JSON{position}";
     }
 
-    private static string ExpectedType(string path) => path switch
+    /// <summary>Follows a path such as <c>seed.name</c> through the contract to say what its value should be.</summary>
+    private static string ExpectedType(JsonTypeInfo root, string path)
     {
-        "$.is_schema" => "expected true or false",
-        "$.seed" => "expected an object like {\"type\": \"database\", \"name\": \"...\"}",
-        _ => "expected a string",
-    };
+        var current = root;
+        foreach (var segment in path.Split('.'))
+        {
+            var property = current.Properties.FirstOrDefault(p => p.Name == segment);
+            if (property is null)
+            {
+                return "another type";
+            }
+
+            current = current.Options.GetTypeInfo(property.PropertyType);
+        }
+
+        var type = Nullable.GetUnderlyingType(current.Type) ?? current.Type;
+        return type == typeof(bool) ? "true or false"
+            : type == typeof(string) ? "a string"
+            : type.IsPrimitive || type == typeof(decimal) ? "a number"
+            : current.Kind == JsonTypeInfoKind.Object ? $"an object with {string.Join(", ", current.Properties.Select(p => $"\"{p.Name}\""))}"
+            : "another type";
+    }
 }

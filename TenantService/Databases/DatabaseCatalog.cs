@@ -20,12 +20,20 @@ internal sealed class DatabaseCatalog : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _countChildren;
 
-    public DatabaseCatalog(SqliteConnection connection)
+    /// <param name="connection">An open connection to platform.db.</param>
+    /// <param name="durableCommits">Flush the log on every commit (power-loss durability) instead of at checkpoints.</param>
+    public DatabaseCatalog(SqliteConnection connection, bool durableCommits)
     {
         _connection = connection;
         if (_connection.State != System.Data.ConnectionState.Open)
         {
             _connection.Open();
+        }
+
+        // In WAL mode NORMAL never corrupts and survives any crash of this process; only a power loss can forget the latest commits.
+        using (var synchronous = Command(durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"))
+        {
+            synchronous.ExecuteNonQuery();
         }
 
         ApplySchema();

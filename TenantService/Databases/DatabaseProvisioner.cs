@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Tenancy.Databases;
 using Tenancy.Metadata;
 using TenantService.Metadata;
+using TenantService.Migrations;
 
 namespace TenantService.Databases;
 
@@ -14,15 +15,20 @@ namespace TenantService.Databases;
 internal sealed partial class DatabaseProvisioner(
     DatabaseCatalog catalog,
     ChildTemplates templates,
+    ChildFilePool pool,
     TenantDatabaseFactory factory,
     DatabaseNameLocks locks,
+    SchemaChangeLocks schemaLocks,
     MetadataPublisher metadata,
     TimeProvider timeProvider,
+    PlatformOptions options,
     ILogger<DatabaseProvisioner> logger)
 {
     public async Task<ProvisionResult> CreateAsync(DatabaseSpec spec, CancellationToken cancellationToken)
     {
         using (await locks.AcquireAsync(spec.Name, cancellationToken))
+        // A new child is copied and recorded under its schema's migration lock, so a job's final sweep cannot miss it.
+        using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, cancellationToken) : default)
         {
             if (catalog.Find(spec.Name) is not null)
             {
@@ -30,6 +36,13 @@ internal sealed partial class DatabaseProvisioner(
             }
 
             var path = factory.Layout.DatabasePath(spec.Name);
+            if (File.Exists(path))
+            {
+                // Start-up removed every half-made file, so this one is a database whose record was lost: never overwrite it.
+                LogFileWithoutRecord(logger, spec.Name.Value, path);
+                return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
+            }
+
             var entry = spec switch
             {
                 { Seed: { } seed } => CopySeed(spec, seed, path),
@@ -80,12 +93,16 @@ internal sealed partial class DatabaseProvisioner(
             }
 
             templates.Forget(name);
+            pool.Forget(name);
             DurableFile.DeleteDatabase(path);
             LogDeleted(logger, name.Value, backup);
             await metadata.RemoveAsync(name);
             return new RemovalResult(RemovalOutcome.Deleted);
         }
     }
+
+    private DatabaseName? SchemaOf(DatabaseSpec spec) =>
+        spec.Schema ?? (spec.Seed is { } seed && catalog.Find(seed) is { Kind: DatabaseKind.Child } source ? source.Schema : null);
 
     private DatabaseEntry? CopySchema(DatabaseSpec spec, DatabaseName schema, string path)
     {
@@ -104,7 +121,15 @@ internal sealed partial class DatabaseProvisioner(
             return null;
         }
 
-        DurableFile.Write(path, template.Content);
+        if (pool.TryTake(schema, template, out var prepared))
+        {
+            DurableFile.MoveFlushed(prepared, path, options.DurableCreates);
+        }
+        else
+        {
+            DurableFile.Write(path, template.Content, options.DurableCreates);
+        }
+
         return NewEntry(spec, DatabaseKind.Child, schema, template.Version);
     }
 
@@ -135,7 +160,7 @@ internal sealed partial class DatabaseProvisioner(
 
     private DatabaseEntry WriteEmpty(DatabaseSpec spec, string path)
     {
-        DurableFile.Write(path, templates.Empty);
+        DurableFile.Write(path, templates.Empty, options.DurableCreates);
         return NewEntry(spec, spec.IsSchema ? DatabaseKind.Schema : DatabaseKind.Standalone, null, 0);
     }
 
@@ -163,6 +188,9 @@ internal sealed partial class DatabaseProvisioner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted database '{Name}'; backup at '{Backup}'.")]
     private static partial void LogDeleted(ILogger logger, string name, string? backup);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Database '{Name}' is not in platform.db but its file '{Path}' exists; refusing to overwrite it.")]
+    private static partial void LogFileWithoutRecord(ILogger logger, string name, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seed database '{Seed}' could not be read to create '{Name}'.")]
     private static partial void LogSeedUnreadable(ILogger logger, string seed, string name, Exception exception);

@@ -6,8 +6,9 @@ namespace TenantService.Databases;
 /// <summary>
 /// Makes the files agree with platform.db at start, after whatever crash came before:
 /// temporary files are removed; a database file without a record was half-made (or half-deleted, with its
-/// backup already taken) and is removed; a record without a file can only come from outside damage, so
-/// it is logged as an error and dropped (its last backup, if any, stays under backups/). Exception: a
+/// backup already taken) and is removed; a record without a file comes from outside damage, or from a power
+/// loss that kept the record but not the rename of its new file (creates do not flush the folder unless
+/// DURABLE_CREATES is set), so it is logged as an error and dropped (its last backup, if any, stays under backups/). Exception: a
 /// schema database that still has children keeps its record, so the children stay listed and deletable.
 /// If platform.db itself was just created while database files exist, nothing is removed: losing the
 /// records must not turn into losing every database.
@@ -15,6 +16,7 @@ namespace TenantService.Databases;
 internal sealed partial class DatabaseReconciler(
     DatabaseCatalog catalog,
     TenantDatabaseFactory factory,
+    ChildFilePool pool,
     MetadataPublisher metadata,
     ILogger<DatabaseReconciler> logger)
 {
@@ -40,6 +42,7 @@ internal sealed partial class DatabaseReconciler(
             cancellationToken.ThrowIfCancellationRequested();
         }
 
+        pool.Clear();
         SweepTemporaryFiles(layout.BackupsRoot);
         if (!Directory.Exists(layout.DatabasesDirectory))
         {
@@ -112,7 +115,7 @@ internal sealed partial class DatabaseReconciler(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed '{Path}': a database file without a record in platform.db (an interrupted create or delete).")]
     private static partial void LogOrphanRemoved(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Database '{Name}' has a record but its file is gone; the record is dropped. Backups, if any: '{Backups}'.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Database '{Name}' has a record but its file is gone (deleted by hand, or a power loss right after its create); the record is dropped. Backups, if any: '{Backups}'.")]
     private static partial void LogRecordWithoutFile(ILogger logger, string name, string backups);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Schema database '{Name}' has lost its file but still has {Children} children; its record is kept. Restore the file from backups/ or delete the children.")]

@@ -3,15 +3,16 @@ using System.Runtime.InteropServices;
 namespace TenantService.Databases;
 
 /// <summary>
-/// Writes a whole file so that a crash leaves either nothing or all of it at the destination:
-/// a temporary file in the same folder, flushed to disk, renamed into place, then the folder flushed.
+/// Writes a whole file so that a crash or power loss leaves either nothing or all of it at the destination:
+/// a temporary file in the same folder, flushed to disk, then renamed into place. Flushing the folder as well
+/// makes the rename itself survive a power loss; without it the kernel commits it within seconds.
 /// Temporary files are named <c>.&lt;file&gt;.&lt;guid&gt;.tmp</c>, like Tenancy's backups, so start-up can sweep them.
 /// </summary>
 internal static class DurableFile
 {
     public const string TemporarySuffix = ".tmp";
 
-    public static void Write(string path, ReadOnlySpan<byte> content)
+    public static void Write(string path, ReadOnlySpan<byte> content, bool flushDirectory)
     {
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
@@ -24,8 +25,14 @@ internal static class DurableFile
                 stream.Flush(flushToDisk: true);
             }
 
+            // A WAL left behind by an earlier database of this name would be replayed into the new file.
+            File.Delete(path + "-wal");
+            File.Delete(path + "-shm");
             File.Move(temporaryPath, path, overwrite: true);
-            FlushDirectory(directory);
+            if (flushDirectory)
+            {
+                FlushDirectory(directory);
+            }
         }
         finally
         {
@@ -40,6 +47,49 @@ internal static class DurableFile
         File.Delete(path + "-shm");
         File.Delete(path + "-journal");
         File.Delete(path);
+    }
+
+    /// <summary>
+    /// Moves a file that is already flushed to disk into place; the create path's fast lane, with no flush of its own.
+    /// </summary>
+    public static void MoveFlushed(string source, string path, bool flushDirectory)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        File.Delete(path + "-wal");
+        File.Delete(path + "-shm");
+        File.Move(source, path, overwrite: true);
+        if (flushDirectory)
+        {
+            FlushDirectory(directory);
+        }
+    }
+
+    /// <summary>Flushes everything written to the file system that holds <paramref name="directory"/> (<c>syncfs</c>).</summary>
+    public static void FlushFileSystem(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var descriptor = NativeMethods.Open(directory, NativeMethods.ReadOnlyDirectory);
+        if (descriptor < 0)
+        {
+            throw new IOException($"Could not open folder '{directory}' to flush it (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (NativeMethods.SyncFileSystem(descriptor) != 0)
+            {
+                throw new IOException($"Could not flush the file system of '{directory}' (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = NativeMethods.Close(descriptor);
+        }
     }
 
     public static bool IsTemporary(string path) =>
@@ -82,6 +132,9 @@ internal static class DurableFile
 
         [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
         public static extern int Fsync(int descriptor);
+
+        [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+        public static extern int SyncFileSystem(int descriptor);
 
         [DllImport("libc", EntryPoint = "close", SetLastError = true)]
         public static extern int Close(int descriptor);

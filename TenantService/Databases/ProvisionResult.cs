@@ -7,6 +7,9 @@ internal enum ProvisionOutcome
     AlreadyExists,
     SchemaNotFound,
     SeedNotFound,
+
+    /// <summary>A file is in the way that platform.db does not know (platform.db lost or restored from an older copy).</summary>
+    FileWithoutRecord,
 }
 
 /// <summary>How a create ended, with the new record when it was created.</summary>

@@ -3,7 +3,9 @@ using Tenancy.Metadata;
 using TenantService.Apis;
 using TenantService.Databases;
 using TenantService.Metadata;
+using TenantService.Migrations;
 using TenantService.Schemas;
+using TenantService.Webhooks;
 
 namespace TenantService.Extensions;
 
@@ -28,10 +30,11 @@ internal static class Extensions
             Directory.CreateDirectory(factory.Layout.DataDirectory);
             var path = factory.Layout.PlatformDatabasePath;
             var connection = File.Exists(path) ? factory.Open(path, DatabaseKind.Platform) : factory.Create(path, DatabaseKind.Platform);
-            return new DatabaseCatalog(connection);
+            return new DatabaseCatalog(connection, options.DurableCreates);
         });
         services.AddSingleton<DatabaseNameLocks>();
         services.AddSingleton<ChildTemplates>();
+        services.AddSingleton<ChildFilePool>();
         services.AddSingleton<DatabaseProvisioner>();
         services.AddSingleton<DatabaseReconciler>();
 
@@ -39,9 +42,12 @@ internal static class Extensions
         services.AddSingleton<MetadataPublisher>();
         services.AddHostedService<MetadataRepublisher>();
 
-        services.AddSingleton<ISchemaChangeRunner, DirectSchemaChangeRunner>();
         services.AddSingleton<BuiltInSchemas>();
         // Registered before the web server starts listening: requests wait for reconciliation.
         services.AddHostedService<PlatformStartup>();
+        builder.AddClerkWebhooks();
+        builder.AddHranaServices();
+        // Last: migration jobs take over the built-in schema files and libSQL writes to schema databases.
+        builder.AddMigrations();
     }
 }

@@ -34,7 +34,13 @@ internal sealed partial class BuiltInSchemas(
             if (catalog.Find(schema) is not { } entry)
             {
                 var created = await provisioner.CreateAsync(new DatabaseSpec(schema, IsSchema: true), cancellationToken);
-                entry = created.Entry ?? throw new InvalidOperationException($"Built-in schema database '{schema}' could not be created: {created.Outcome}.");
+                if (created.Entry is null)
+                {
+                    LogNotCreated(logger, schema.Value, created.Outcome.ToString());
+                    continue;
+                }
+
+                entry = created.Entry;
             }
 
             if (entry.Kind != DatabaseKind.Schema)
@@ -81,6 +87,9 @@ internal sealed partial class BuiltInSchemas(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No built-in schemas found at '{Root}'.")]
     private static partial void LogNoSchemas(ILogger logger, string root);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Built-in schema database '{Name}' could not be created ({Outcome}).")]
+    private static partial void LogNotCreated(ILogger logger, string name, string outcome);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "'{Name}' is a {Kind} database, not a schema database; its built-in schema files are not applied.")]
     private static partial void LogNotASchema(ILogger logger, string name, string kind);

@@ -4,8 +4,8 @@ namespace TenantService.Schemas;
 
 /// <summary>
 /// Brings a schema database and every child of it to a version by running that version's SQL.
-/// The seam for the migrations feature: today <see cref="DirectSchemaChangeRunner"/> applies built-in
-/// schema files in place at start; migration jobs will take over this interface.
+/// Implemented by <see cref="Migrations.MigrationRunner"/>: each built-in schema file becomes a migration job
+/// (dry run, rolling write block, children first, schema database last), the path the migrations API takes.
 /// </summary>
 internal interface ISchemaChangeRunner
 {

@@ -102,6 +102,9 @@ internal static partial class ClerkWebhookApi
                     case ProvisionOutcome.Created or ProvisionOutcome.AlreadyExists:
                         LogEnsured(services.Logger, clerkEvent.Type, clerkEvent.SubjectId, database.Value, created.Outcome);
                         return (TypedResults.Ok(new WebhookAnswer(created.Outcome == ProvisionOutcome.Created ? "created" : "exists")), true);
+                    case ProvisionOutcome.FileWithoutRecord:
+                        LogFileWithoutRecord(services.Logger, database.Value);
+                        return (Error(StatusCodes.Status500InternalServerError, $"database '{database}' has a file but no record in platform.db; restore platform.db or move the file away, and svix's retry will create it"), false);
                     default:
                         LogSchemaMissing(services.Logger, database.Value, schema.Value);
                         return (Error(StatusCodes.Status500InternalServerError, $"schema database '{schema}' does not exist; create it, and svix's retry will create '{database}'"), false);
@@ -173,6 +176,9 @@ internal static partial class ClerkWebhookApi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Clerk event {Type} for {ClerkId}: database {Database} {Outcome}")]
     private static partial void LogRemoved(ILogger logger, string type, string clerkId, string database, RemovalOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot create database {Database}: a file without a platform.db record is in the way")]
+    private static partial void LogFileWithoutRecord(ILogger logger, string database);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Cannot create database {Database}: schema database {Schema} does not exist")]
     private static partial void LogSchemaMissing(ILogger logger, string database, string schema);

@@ -11,7 +11,7 @@ public sealed class ShutdownTests : IDisposable
     [Fact]
     public async Task StoppingTheAppLeavesNoProcessBehind()
     {
-        var app = await DistributedApplicationTestingBuilder.StartAsync<Program>([$"--DATA_DIR={_dataDirectory}", "--GATEWAY_PORT=0"]);
+        var app = await DistributedApplicationTestingBuilder.StartAsync<Program>([$"--DATA_DIR={_dataDirectory}", "--GATEWAY_PORT=0", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0"]);
         var pids = app.GetResources().Select(resource => resource.ProcessId).OfType<int>().ToArray();
 
         await app.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
@@ -29,7 +29,7 @@ public sealed class ShutdownTests : IDisposable
             return; // The watchdog is Unix-only and children are found through /proc.
         }
 
-        using var appHost = new AppHostProcess($"--DATA_DIR={_dataDirectory}", $"--GATEWAY_PORT={FreePort()}");
+        using var appHost = new AppHostProcess($"--DATA_DIR={_dataDirectory}", $"--GATEWAY_PORT={FreePort()}", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0");
         await appHost.Ready.WaitAsync(TimeSpan.FromSeconds(90));
         var children = ProcessTable.ChildrenOf(appHost.Id);
 
@@ -46,7 +46,7 @@ public sealed class ShutdownTests : IDisposable
         squatter.Start();
         var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
 
-        using var appHost = new AppHostProcess($"--DATA_DIR={_dataDirectory}", $"--GATEWAY_PORT={port}");
+        using var appHost = new AppHostProcess($"--DATA_DIR={_dataDirectory}", $"--GATEWAY_PORT={port}", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0");
         var exitCode = await appHost.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, exitCode);

@@ -45,7 +45,9 @@ public sealed class SystemStartupTests(PlatformFixture platform)
         Assert.Equal("Development", environment["ASPNETCORE_ENVIRONMENT"]);
         Assert.Equal("gateway", environment["OTEL_SERVICE_NAME"]);
         Assert.StartsWith("service.instance.id=gateway-", environment["OTEL_RESOURCE_ATTRIBUTES"], StringComparison.Ordinal);
-        Assert.False(environment.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        Assert.StartsWith("http://127.0.0.1:", environment["OTEL_EXPORTER_OTLP_ENDPOINT"], StringComparison.Ordinal);
+        Assert.Equal("grpc", environment["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        Assert.StartsWith("x-otlp-api-key=", environment["OTEL_EXPORTER_OTLP_HEADERS"], StringComparison.Ordinal);
         Assert.Equal(platform.DataDirectory, environment["DATA_DIR"]);
         Assert.Equal("local", environment["PLATFORM_ORG"]);
         Assert.Equal(platform.PlatformApiToken, environment["PLATFORM_API_TOKEN"]);

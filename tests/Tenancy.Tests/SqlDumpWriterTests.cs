@@ -139,6 +139,31 @@ public sealed class SqlDumpWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task AFullTextTableIsDumpedThroughItsOwnInsertsWithoutShadowTables()
+    {
+        using var source = _dir.Factory().Create(_dir.File("fts.db"), DatabaseKind.Standalone);
+        using (var command = source.CreateCommand())
+        {
+            command.CommandText = "CREATE VIRTUAL TABLE notes USING fts5(title, body); INSERT INTO notes VALUES ('groceries', 'milk and eggs'), ('it''s', 'quoted');";
+            command.ExecuteNonQuery();
+        }
+
+        var dump = await DumpAsync(source);
+        Assert.DoesNotContain("notes_data", dump, StringComparison.Ordinal);
+
+        using var restored = new SqliteConnection($"Data Source={_dir.File("fts-restored.db")};Pooling=False");
+        restored.Open();
+        using (var command = restored.CreateCommand())
+        {
+            command.CommandText = dump;
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal(["String:groceries | String:milk and eggs"], Read(restored, "SELECT title, body FROM notes WHERE notes MATCH 'eggs'"));
+        Assert.Equal(Read(source, "SELECT * FROM notes ORDER BY rowid"), Read(restored, "SELECT * FROM notes ORDER BY rowid"));
+    }
+
+    [Fact]
     public async Task AChildCanBeDumpedDespiteItsGuards()
     {
         var factory = _dir.Factory(time: new SteppingTimeProvider(TimeSpan.FromSeconds(1)));

@@ -42,6 +42,18 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
     }
 
     [Fact]
+    public void InvalidOptionsAreReportedAllAtOnce()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => _dir.Factory(new TenantDatabaseOptions
+        {
+            StatementTimeout = TimeSpan.Zero,
+            MaxDatabaseSizeBytes = -1,
+        }));
+        Assert.Contains("StatementTimeout is 00:00:00", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxDatabaseSizeBytes is -1", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OpeningAMissingDatabaseDoesNotCreateIt()
     {
         var factory = _dir.Factory();
@@ -116,6 +128,14 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
         using var child = CreateChild(_dir.Factory());
         Execute(child, "INSERT INTO todos(description) VALUES ('write tests')");
         Assert.Equal(1L, Scalar(child, "SELECT count(*) FROM todos"));
+    }
+
+    [Fact]
+    public void AnalyzeAndTempTablesAreAllowedOnAChild()
+    {
+        using var child = CreateChild(_dir.Factory());
+        Execute(child, "INSERT INTO todos(description) VALUES ('a'), ('b'); ANALYZE; PRAGMA optimize; CREATE TEMP TABLE scratch(x)");
+        Assert.Equal(1L, Scalar(child, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'"));
     }
 
     [Fact]
@@ -232,6 +252,22 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
     }
 
     [Fact]
+    public void TriggersDoNotRestartTheClock()
+    {
+        var time = new SteppingTimeProvider(TimeSpan.Zero);
+        using var connection = _dir.Factory(time: time).Create(DatabaseName.Parse("triggers"), DatabaseKind.Standalone);
+        Execute(connection, """
+            PRAGMA recursive_triggers = ON;
+            CREATE TABLE t(x);
+            CREATE TRIGGER t_next AFTER INSERT ON t WHEN new.x < 900 BEGIN INSERT INTO t VALUES (new.x + 1); END;
+            """);
+        // SQLite reports each trigger run like a statement start; a clock restarted there would never reach the limit.
+        time.Step = TimeSpan.FromSeconds(1);
+        var refusal = Refused(connection, "INSERT INTO t VALUES (1)");
+        Assert.Equal(DatabaseRefusalReason.StatementTimeout, refusal.Reason);
+    }
+
+    [Fact]
     public void TheClockStartsAgainForEveryStatement()
     {
         var time = new SteppingTimeProvider(TimeSpan.Zero);
@@ -286,6 +322,26 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
         Assert.Equal(DatabaseRefusalReason.SizeLimit, refusal?.Reason);
         Assert.Contains("64 KiB", refusal!.Message, StringComparison.Ordinal);
         Assert.True((long)Scalar(connection, "SELECT count(*) FROM blobs")! > 0);
+    }
+
+    [Fact]
+    public void TempTablesShareTheSizeCap()
+    {
+        var options = new TenantDatabaseOptions { MaxDatabaseSizeBytes = 64 * 1024 };
+        using var connection = _dir.Factory(options).Create(DatabaseName.Parse("temp"), DatabaseKind.Standalone);
+        Execute(connection, "CREATE TEMP TABLE scratch(data BLOB)");
+        var exception = Assert.Throws<SqliteException>(() =>
+            Execute(connection, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO scratch SELECT randomblob(2000) FROM n"));
+        Assert.Equal(13, exception.SqliteErrorCode);
+    }
+
+    [Fact]
+    public void OneStatementCannotBuildAValueBeyondTheLimit()
+    {
+        using var connection = _dir.Factory(new TenantDatabaseOptions { MaxValueBytes = 1 << 20 }).Create(DatabaseName.Parse("big"), DatabaseKind.Standalone);
+        var exception = Assert.Throws<SqliteException>(() => Execute(connection, "SELECT randomblob(2000000)"));
+        Assert.Equal(18, exception.SqliteErrorCode);
+        Assert.Equal(1000000L, Scalar(connection, "SELECT length(randomblob(1000000))"));
     }
 
     [Fact]

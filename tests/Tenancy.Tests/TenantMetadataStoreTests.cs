@@ -83,6 +83,25 @@ public sealed class TenantMetadataStoreTests(RedisFixture redis) : IClassFixture
     }
 
     [Fact]
+    public async Task ASubscriberReactingToAnEventReadsTheNewRecord()
+    {
+        var seen = Channel.CreateUnbounded<TenantRecord?>();
+        var record = Record(UniqueName(), version: 9);
+        await using (await _store.SubscribeAsync(async e =>
+        {
+            if (e.Name == record.Name)
+            {
+                await seen.Writer.WriteAsync(await _store.GetAsync(e.Name));
+            }
+        }))
+        {
+            await _store.PublishAsync(record, TenantEventType.Migrated);
+            using var timeout = new CancellationTokenSource(EventWait);
+            Assert.Equal(record, await seen.Reader.ReadAsync(timeout.Token));
+        }
+    }
+
+    [Fact]
     public async Task ASubscriberSkipsMalformedMessages()
     {
         var received = Channel.CreateUnbounded<TenantEvent>();
@@ -97,15 +116,35 @@ public sealed class TenantMetadataStoreTests(RedisFixture redis) : IClassFixture
     }
 
     [Fact]
+    public async Task AFailingHandlerIsReportedAndTheSubscriptionGoesOn()
+    {
+        var received = Channel.CreateUnbounded<TenantEvent>();
+        var failures = Channel.CreateUnbounded<Exception>();
+        var first = UniqueName();
+        var second = UniqueName();
+        await using (await _store.SubscribeAsync(
+            e => e.Name.Value == first ? throw new InvalidOperationException("handler failed") : received.Writer.WriteAsync(e).AsTask(),
+            (_, exception) => failures.Writer.TryWrite(exception)))
+        {
+            await _store.PublishAsync(Record(first), TenantEventType.Created);
+            await _store.PublishAsync(Record(second), TenantEventType.Created);
+            using var timeout = new CancellationTokenSource(EventWait);
+            Assert.Equal("handler failed", (await failures.Reader.ReadAsync(timeout.Token)).Message);
+            Assert.Equal(second, (await received.Reader.ReadAsync(timeout.Token)).Name.Value);
+        }
+    }
+
+    [Fact]
     public async Task RepublishingAfterAFlushRestoresEveryRecord()
     {
-        var records = Enumerable.Range(0, 2500).Select(i => Record($"republish-{i}", version: i)).ToList();
+        var records = Enumerable.Range(0, 100_000).Select(i => Record($"republish-{i}", version: i)).ToList();
         await _store.RepublishAllAsync(records);
         await redis.Connection.GetServers()[0].FlushAllDatabasesAsync();
         Assert.Null(await _store.GetAsync(records[0].Name));
 
         Assert.Equal(records.Count, await _store.RepublishAllAsync(records));
-        foreach (var record in new[] { records[0], records[999], records[1000], records[^1] })
+        Assert.Equal(records.Count, await redis.Connection.GetServers()[0].DatabaseSizeAsync());
+        foreach (var record in new[] { records[0], records[999], records[1000], records[54_321], records[^1] })
         {
             Assert.Equal(record, await _store.GetAsync(record.Name));
         }

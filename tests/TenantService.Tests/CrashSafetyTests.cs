@@ -62,9 +62,15 @@ public sealed class CrashSafetyTests(RedisFixture redis) : IDisposable
             File.Delete(path);
         }
 
+        var todosSchema = layout.DatabasePath(DatabaseName.Parse("todos-schema"));
+        var before = File.ReadAllBytes(todosSchema);
         await using var second = new TenantServiceApp(_dataDirectory, redis.ConnectionString);
-        await new PlatformApi(second.Platform()).NamesAsync("");
+        var api = new PlatformApi(second.Platform());
+        await api.NamesAsync("");
         Assert.True(File.Exists(layout.DatabasePath(DatabaseName.Parse("precious"))));
+        Assert.Equal(before, File.ReadAllBytes(todosSchema));
+        using var response = await api.CreateAsync(new { name = "precious" });
+        Assert.Contains("has a file but no record", await PlatformApi.ErrorAsync(response, HttpStatusCode.Conflict));
     }
 
     [Fact]

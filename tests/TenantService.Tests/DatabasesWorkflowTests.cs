@@ -195,6 +195,32 @@ public sealed class DatabasesWorkflowTests(RedisFixture redis) : IAsyncLifetime
         Assert.Contains("CREATE TABLE second", await _api.GetTextAsync("/late-child/schema"));
     }
 
+    [Fact]
+    public async Task FilesPreparedBeforeASchemaChangeAreNeverHandedOut()
+    {
+        await _api.CreateOkAsync(new { name = "pooled-schema", is_schema = true });
+        Execute("pooled-schema", DatabaseKind.Schema, "CREATE TABLE before_change (id INTEGER)");
+        await _api.CreateOkAsync(new { name = "pooled-first", schema = "pooled-schema" });
+        var pool = Path.Combine(_app.Layout.DatabasesDirectory, ".pool");
+        await WaitUntil(() => Directory.Exists(pool) && Directory.EnumerateFiles(pool, "pooled-schema.*").Any());
+
+        Execute("pooled-schema", DatabaseKind.Schema, "CREATE TABLE after_change (id INTEGER)");
+        await _api.CreateOkAsync(new { name = "pooled-second", schema = "pooled-schema" });
+
+        Assert.Contains("CREATE TABLE after_change", await _api.GetTextAsync("/pooled-second/schema"));
+        Assert.DoesNotContain("after_change", await _api.GetTextAsync("/pooled-first/schema"));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "gave up waiting");
+            await Task.Delay(20);
+        }
+    }
+
     private void Execute(string database, DatabaseKind kind, string sql)
     {
         using var connection = _app.DatabaseFactory.Open(DatabaseName.Parse(database), kind);

@@ -35,7 +35,7 @@ public class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string[] args = [$"--DATA_DIR={DataDirectory}", "--GATEWAY_PORT=0", .. Arguments];
+        string[] args = [$"--DATA_DIR={DataDirectory}", "--GATEWAY_PORT=0", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0", .. Arguments];
         _app = await DistributedApplicationTestingBuilder.StartAsync<Program>(args);
         _gateway = new HttpClient { BaseAddress = _app.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(30) };
     }

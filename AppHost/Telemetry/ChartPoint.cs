@@ -1,0 +1,3 @@
+namespace AppHost.Telemetry;
+
+internal readonly record struct ChartPoint(DateTimeOffset Time, double Value);

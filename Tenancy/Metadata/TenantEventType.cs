@@ -1,0 +1,17 @@
+namespace Tenancy.Metadata;
+
+/// <summary>What happened to a database.</summary>
+public enum TenantEventType
+{
+    /// <summary>The database was created.</summary>
+    Created,
+
+    /// <summary>The database was deleted.</summary>
+    Deleted,
+
+    /// <summary>A migration started on the database (writes may be blocked).</summary>
+    Migrating,
+
+    /// <summary>A migration finished on the database; <see cref="TenantEvent.Version"/> is the new version.</summary>
+    Migrated,
+}

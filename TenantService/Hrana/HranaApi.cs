@@ -1,0 +1,176 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy.Databases;
+using Tenancy.Identity;
+using TenantService.Databases;
+
+namespace TenantService.Hrana;
+
+/// <summary>
+/// The libSQL endpoint of every database: Hrana over HTTP (versions 2 and 3, JSON encoding) at <c>/db/{name}/</c>,
+/// so <c>@libsql/client</c> and other libSQL clients connect with <c>url: http://host/db/{name}/</c>. The platform
+/// token reaches any database, a user's token only the user's own.
+/// </summary>
+internal static partial class HranaApi
+{
+    public static RouteGroupBuilder MapEndpoints(IEndpointRouteBuilder app)
+    {
+        var database = app.MapGroup("/db/{name}").WithTags("libSQL");
+
+        // Clients probe versions without credentials and fall back to v2 when a probe fails.
+        database.MapGet("/v2", () => TypedResults.Text("Hrana over HTTP, version 2 (JSON)\n")).WithName("HranaVersion2").AllowAnonymous();
+        database.MapGet("/v3", () => TypedResults.Text("Hrana over HTTP, version 3 (JSON)\n")).WithName("HranaVersion3").AllowAnonymous();
+
+        var pipelines = database.MapGroup("").RequireAuthorization(TenantPolicies.DatabaseAccess);
+        pipelines.MapPost("/v2/pipeline", (string name, HttpContext context, [AsParameters] HranaServices services) => Pipeline(name, version3: false, context, services))
+            .WithName("HranaPipelineV2");
+        pipelines.MapPost("/v3/pipeline", (string name, HttpContext context, [AsParameters] HranaServices services) => Pipeline(name, version3: true, context, services))
+            .WithName("HranaPipelineV3");
+        pipelines.MapPost("/v3/cursor", Cursor).WithName("HranaCursorV3");
+        return database;
+    }
+
+    public static async Task<Results<PipelineJson, HranaHttpError>> Pipeline(string name, bool version3, HttpContext context, HranaServices services)
+    {
+        var entry = Resolve(name, services, out var refused);
+        if (entry is null)
+        {
+            return refused!;
+        }
+
+        var (body, bodyError) = await HranaBody.ReadAsync(context, services.Options.MaxRequestBodyBytes);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        PipelineBody pipeline;
+        try
+        {
+            pipeline = PipelineParser.ParsePipeline(body);
+        }
+        catch (HranaProtocolException exception)
+        {
+            return BadRequest(exception.Message);
+        }
+
+        var (stream, streamError) = OpenOrResume(entry, pipeline.Baton, context.User, services);
+        if (stream is null)
+        {
+            return streamError!;
+        }
+
+        IReadOnlyList<StreamOutcome> outcomes;
+        try
+        {
+            outcomes = await services.Runner.RunAsync(stream, pipeline.Requests, version3, context.RequestAborted);
+        }
+        catch
+        {
+            services.Streams.Close(stream);
+            throw;
+        }
+
+        return new PipelineJson(services.Streams.Release(stream), outcomes);
+    }
+
+    public static async Task<Results<CursorJson, HranaHttpError>> Cursor(string name, HttpContext context, [AsParameters] HranaServices services)
+    {
+        var entry = Resolve(name, services, out var refused);
+        if (entry is null)
+        {
+            return refused!;
+        }
+
+        var (body, bodyError) = await HranaBody.ReadAsync(context, services.Options.MaxRequestBodyBytes);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        CursorBody cursor;
+        try
+        {
+            cursor = PipelineParser.ParseCursor(body);
+        }
+        catch (HranaProtocolException exception)
+        {
+            return BadRequest(exception.Message);
+        }
+
+        var (stream, streamError) = OpenOrResume(entry, cursor.Baton, context.User, services);
+        if (stream is null)
+        {
+            return streamError!;
+        }
+
+        BatchResult batch;
+        try
+        {
+            batch = await services.Runner.RunBatchAsync(stream, cursor.Batch.Steps, context.RequestAborted);
+        }
+        catch
+        {
+            services.Streams.Close(stream);
+            throw;
+        }
+
+        return new CursorJson(services.Streams.Release(stream), batch);
+    }
+
+    private static DatabaseEntry? Resolve(string name, HranaServices services, out HranaHttpError? refused)
+    {
+        if (!DatabaseName.TryCreate(name, out var databaseName, out var error))
+        {
+            refused = new HranaHttpError(StatusCodes.Status400BadRequest, new HranaError(error, HranaErrorCodes.InvalidName));
+            return null;
+        }
+
+        var entry = services.Catalog.Find(databaseName);
+        refused = entry is null ? NotFound(databaseName) : null;
+        return entry;
+    }
+
+    private static (HranaStream? Stream, HranaHttpError? Error) OpenOrResume(DatabaseEntry entry, string? baton, ClaimsPrincipal user, HranaServices services)
+    {
+        var owner = OwnerOf(user, entry.Name);
+        if (baton is not null)
+        {
+            var lookup = services.Streams.Acquire(baton, owner);
+            return lookup.Stream is not null ? (lookup.Stream, null) : (null, new HranaHttpError(StatusCodes.Status400BadRequest, lookup.Error!));
+        }
+
+        if (services.Streams.TryReserve(owner) is { } refusal)
+        {
+            LogStreamsExhausted(services.Logger, entry.Name.Value, refusal.StatusCode);
+            return (null, new HranaHttpError(refusal.StatusCode, refusal.Error));
+        }
+
+        try
+        {
+            return (services.Streams.Open(entry, owner), null);
+        }
+        catch (FileNotFoundException)
+        {
+            services.Streams.Unreserve(owner);
+            return (null, NotFound(entry.Name));
+        }
+        catch
+        {
+            services.Streams.Unreserve(owner);
+            throw;
+        }
+    }
+
+    // A baton answers only to the caller and database that opened its stream.
+    private static string OwnerOf(ClaimsPrincipal user, DatabaseName database) =>
+        user.IsPlatformCaller() ? $"platform|{database.Value}" : $"user:{user.GetUserId()}|{database.Value}";
+
+    private static HranaHttpError NotFound(DatabaseName name) => new(StatusCodes.Status404NotFound, new HranaError(
+        $"Database '{name.Value}' not found; create it with POST /v1/organizations/{{org}}/databases.", HranaErrorCodes.DatabaseNotFound));
+
+    private static HranaHttpError BadRequest(string message) => new(StatusCodes.Status400BadRequest, new HranaError(message, HranaErrorCodes.ProtocolError));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A libSQL stream on database {Database} was refused with {StatusCode}: the stream limit is reached")]
+    private static partial void LogStreamsExhausted(ILogger logger, string database, int statusCode);
+}

@@ -1,0 +1,46 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace TenantService.Hrana;
+
+/// <summary>Reads a pipeline body up to the endpoint's own limit (10 MiB), whatever limit the server sets for other routes.</summary>
+internal static class HranaBody
+{
+    public static async ValueTask<(ReadOnlyMemory<byte> Body, HranaHttpError? Error)> ReadAsync(HttpContext context, long limit)
+    {
+        var tooLarge = new HranaHttpError(StatusCodes.Status413PayloadTooLarge, new HranaError(
+            $"The request body is larger than the limit of {limit} bytes ({limit / (1024 * 1024)} MiB) for a libSQL pipeline; split the work into several pipelines.",
+            HranaErrorCodes.BodyTooLarge));
+        if (context.Request.ContentLength > limit)
+        {
+            return (default, tooLarge);
+        }
+
+        // Raise the server's general limit for this route; this endpoint counts bytes itself below.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            sizeLimit.MaxRequestBodySize = limit + 1;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(context.Request.ContentLength is long length and > 0 ? (int)length : 4096);
+        while (true)
+        {
+            var read = await context.Request.Body.ReadAsync(buffer.GetMemory(16 * 1024), context.RequestAborted);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return (default, tooLarge);
+            }
+        }
+
+        return buffer.WrittenCount == 0
+            ? (default, new HranaHttpError(StatusCodes.Status400BadRequest, new HranaError(
+                "The request body is empty; send a JSON object {\"baton\": null, \"requests\": [...]}.", HranaErrorCodes.ProtocolError)))
+            : (buffer.WrittenMemory, null);
+    }
+}

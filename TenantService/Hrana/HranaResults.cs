@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace TenantService.Hrana;
+
+/// <summary>A pipeline's answer: the new baton (null when the stream closed) and one result per request.</summary>
+internal sealed class PipelineJson(string? baton, IReadOnlyList<StreamOutcome> outcomes) : IResult
+{
+    public string? Baton { get; } = baton;
+
+    public IReadOnlyList<StreamOutcome> Outcomes { get; } = outcomes;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter);
+        HranaJson.WritePipeline(writer, Baton, Outcomes);
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}
+
+/// <summary>A <c>v3/cursor</c> answer: a line with the baton, then one line per cursor entry.</summary>
+internal sealed class CursorJson(string? baton, BatchResult batch) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status200OK;
+        httpContext.Response.ContentType = "text/plain";
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var writer = new Utf8JsonWriter(buffer);
+        void EndLine()
+        {
+            writer.Flush();
+            buffer.Write("\n"u8);
+            writer.Reset(buffer);
+        }
+
+        writer.WriteStartObject();
+        HranaJson.WriteBaton(writer, baton);
+        writer.WriteEndObject();
+        EndLine();
+        HranaJson.WriteCursorEntries(writer, batch, EndLine);
+        await writer.DisposeAsync();
+        await httpContext.Response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted);
+    }
+}
+
+/// <summary>An HTTP-level failure in the protocol's <c>Error</c> shape, <c>{"message", "code"}</c>, which libSQL clients read.</summary>
+internal sealed class HranaHttpError(int statusCode, HranaError error) : IResult
+{
+    public int StatusCode { get; } = statusCode;
+
+    public HranaError Error { get; } = error;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCode;
+        httpContext.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter);
+        Error.WriteTo(writer);
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}

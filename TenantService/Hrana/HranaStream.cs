@@ -1,0 +1,76 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using TenantService.Databases;
+
+namespace TenantService.Hrana;
+
+/// <summary>
+/// A Hrana stream: one guarded SQLite connection to one database, owned by one caller, with the SQL texts it
+/// stored. Used by one pipeline at a time; between pipelines the registry keeps it under its current baton.
+/// </summary>
+internal sealed class HranaStream(SqliteConnection connection, DatabaseEntry database, string owner) : IDisposable
+{
+    private readonly Dictionary<int, string> _storedSql = [];
+    private int _disposed;
+    private bool _stateful;
+
+    public SqliteConnection Connection { get; } = connection;
+
+    public sqlite3 Handle { get; } = connection.Handle!;
+
+    public DatabaseEntry Database { get; } = database;
+
+    /// <summary>The caller and database the stream is bound to; a baton works only for them.</summary>
+    public string Owner { get; } = owner;
+
+    /// <summary>Set by the <c>close</c> request: the pipeline answers with a null baton and the connection goes.</summary>
+    public bool IsClosed { get; private set; }
+
+    /// <summary>Not inside an explicit transaction.</summary>
+    public bool IsAutocommit => raw.sqlite3_get_autocommit(Handle) != 0;
+
+    public string? Baton { get; set; }
+
+    public long ReleasedAt { get; set; }
+
+    public IDictionary<int, string> StoredSql => _storedSql;
+
+    public void Close() => IsClosed = true;
+
+    /// <summary>Whether the connection is as good as a fresh one for the next stream: no transaction, no PRAGMA or temporary objects.</summary>
+    public bool IsReusable => !_stateful && Volatile.Read(ref _disposed) == 0 && IsAutocommit;
+
+    /// <summary>Notes SQL that may leave state on the connection, which then closes with the stream instead of being reused.</summary>
+    public void NoteSql(string sql)
+    {
+        // Deliberately coarse: a column named "temperature" only costs a reconnect.
+        _stateful |= sql.Contains("pragma", StringComparison.OrdinalIgnoreCase) || sql.Contains("temp", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Hands the open connection over (to the pool); the stream no longer disposes it.</summary>
+    public SqliteConnection DetachConnection()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        return Connection;
+    }
+
+    /// <summary>The SQL text of a request: exactly one of <paramref name="sql"/> and <paramref name="sqlId"/>.</summary>
+    public string ResolveSql(string? sql, int? sqlId) => (sql, sqlId) switch
+    {
+        ({ } text, null) => text,
+        (null, { } id) => _storedSql.TryGetValue(id, out var stored)
+            ? stored
+            : throw new HranaRequestException($"No SQL text is stored under sql_id {id} on this stream; store it first with store_sql.", HranaErrorCodes.SqlNotFound),
+        (null, null) => throw new HranaRequestException("The request needs 'sql' or 'sql_id'.", HranaErrorCodes.ProtocolError),
+        _ => throw new HranaRequestException("The request has both 'sql' and 'sql_id'; send exactly one.", HranaErrorCodes.ProtocolError),
+    };
+
+    // Closing the connection rolls back a transaction left open.
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Connection.Dispose();
+        }
+    }
+}

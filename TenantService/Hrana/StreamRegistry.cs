@@ -1,0 +1,247 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using TenantService.Databases;
+
+namespace TenantService.Hrana;
+
+/// <summary>
+/// The open streams between pipelines, each under its current baton: 256 random bits, replaced on every pipeline,
+/// valid only for the caller and database that opened the stream. Streams idle longer than the timeout are closed
+/// (their transaction rolled back); their batons are remembered for a while so that a late client hears
+/// "expired" instead of "invalid". The number of open streams is bounded in total and per caller.
+/// </summary>
+internal sealed partial class StreamRegistry : IDisposable
+{
+    private const int RememberedExpiredBatons = 10_000;
+    private static readonly TimeSpan ExpiredBatonMemory = TimeSpan.FromMinutes(5);
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, HranaStream> _idle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _perCaller = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _expired = new(StringComparer.Ordinal);
+    private readonly Queue<(string Baton, long At)> _expiredOrder = new();
+    private readonly HranaOptions _options;
+    private readonly IdleConnectionPool _pool;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<StreamRegistry> _logger;
+    private readonly ITimer _sweeper;
+    private int _open;
+
+    public StreamRegistry(HranaOptions options, IdleConnectionPool pool, TimeProvider timeProvider, ILogger<StreamRegistry> logger)
+    {
+        _options = options;
+        _pool = pool;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(options.StreamIdleTimeout.TotalMilliseconds / 4, 50, 1000));
+        _sweeper = timeProvider.CreateTimer(_ => Sweep(), null, period, period);
+    }
+
+    /// <summary>Streams open now, idle or in use.</summary>
+    public int OpenCount => Volatile.Read(ref _open);
+
+    /// <summary>Reserves a slot for a new stream of <paramref name="owner"/>; null when allowed, else the refusal.</summary>
+    public StreamRefusal? TryReserve(string owner)
+    {
+        lock (_lock)
+        {
+            if (_open >= _options.MaxStreams)
+            {
+                return new StreamRefusal(StatusCodes.Status503ServiceUnavailable, new HranaError(
+                    $"The server has {_options.MaxStreams} open streams, its limit; close streams (send a 'close' request) or retry shortly.",
+                    HranaErrorCodes.StreamsExhausted));
+            }
+
+            var mine = _perCaller.GetValueOrDefault(owner);
+            if (mine >= _options.MaxStreamsPerCaller)
+            {
+                return new StreamRefusal(StatusCodes.Status429TooManyRequests, new HranaError(
+                    $"You have {mine} open streams on this database, the limit per caller; end pipelines with a 'close' request or let idle streams expire.",
+                    HranaErrorCodes.StreamsExhausted));
+            }
+
+            _open++;
+            _perCaller[owner] = mine + 1;
+            return null;
+        }
+    }
+
+    /// <summary>Gives back a slot reserved with <see cref="TryReserve"/> whose stream was never opened, or whose stream was disposed.</summary>
+    public void Unreserve(string owner)
+    {
+        lock (_lock)
+        {
+            _open--;
+            var mine = _perCaller.GetValueOrDefault(owner) - 1;
+            if (mine <= 0)
+            {
+                _perCaller.Remove(owner);
+            }
+            else
+            {
+                _perCaller[owner] = mine;
+            }
+        }
+    }
+
+    /// <summary>Takes the stream under <paramref name="baton"/> for one pipeline, spending the baton; another caller's baton is refused and left alone.</summary>
+    public StreamLookup Acquire(string baton, string owner)
+    {
+        HranaStream? expired = null;
+        try
+        {
+            lock (_lock)
+            {
+                if (_idle.TryGetValue(baton, out var stream) && string.Equals(stream.Owner, owner, StringComparison.Ordinal))
+                {
+                    _idle.Remove(baton);
+                    if (_timeProvider.GetElapsedTime(stream.ReleasedAt) <= _options.StreamIdleTimeout)
+                    {
+                        stream.Baton = null;
+                        return new StreamLookup(stream, null);
+                    }
+
+                    // The sweeper has not come round yet: the stream is expired all the same.
+                    RememberExpired(baton);
+                    expired = stream;
+                    return new StreamLookup(null, ExpiredError);
+                }
+
+                return _expired.ContainsKey(baton)
+                    ? new StreamLookup(null, ExpiredError)
+                    : new StreamLookup(null, new HranaError(
+                        "The baton is not valid: it belongs to no open stream of yours on this database. Send a null baton to open a new stream.",
+                        HranaErrorCodes.BatonInvalid));
+            }
+        }
+        finally
+        {
+            if (expired is not null)
+            {
+                Close(expired);
+            }
+        }
+    }
+
+    /// <summary>Keeps the stream for the next pipeline and returns its new baton, or closes it and returns null.</summary>
+    public string? Release(HranaStream stream)
+    {
+        if (stream.IsClosed)
+        {
+            Close(stream);
+            return null;
+        }
+
+        var baton = NewBaton();
+        lock (_lock)
+        {
+            stream.Baton = baton;
+            stream.ReleasedAt = _timeProvider.GetTimestamp();
+            _idle[baton] = stream;
+        }
+
+        return baton;
+    }
+
+    /// <summary>Opens a new stream in a slot reserved with <see cref="TryReserve"/>.</summary>
+    /// <exception cref="FileNotFoundException">The database has no file.</exception>
+    public HranaStream Open(DatabaseEntry entry, string owner) => new(_pool.Rent(entry), entry, owner);
+
+    /// <summary>Closes a stream that is not idle in the registry (in use, or just taken out); a clean connection is kept for reuse.</summary>
+    public void Close(HranaStream stream)
+    {
+        if (stream.IsReusable)
+        {
+            _pool.Return(stream.Database, stream.DetachConnection());
+        }
+        else
+        {
+            stream.Dispose();
+        }
+
+        Unreserve(stream.Owner);
+    }
+
+    /// <summary>Closes every stream idle longer than the timeout and forgets old expired batons.</summary>
+    public void Sweep()
+    {
+        List<HranaStream>? expired = null;
+        lock (_lock)
+        {
+            foreach (var (baton, stream) in _idle)
+            {
+                if (_timeProvider.GetElapsedTime(stream.ReleasedAt) > _options.StreamIdleTimeout)
+                {
+                    (expired ??= []).Add(stream);
+                    RememberExpired(baton);
+                }
+            }
+
+            foreach (var stream in expired ?? [])
+            {
+                _idle.Remove(stream.Baton!);
+            }
+
+            var now = _timeProvider.GetTimestamp();
+            while (_expiredOrder.TryPeek(out var oldest) && _timeProvider.GetElapsedTime(oldest.At, now) > ExpiredBatonMemory)
+            {
+                _expiredOrder.Dequeue();
+                _expired.Remove(oldest.Baton);
+            }
+        }
+
+        foreach (var stream in expired ?? [])
+        {
+            LogExpired(_logger, stream.Database.Name.Value);
+            Close(stream);
+        }
+
+        _pool.Sweep();
+    }
+
+    public void Dispose()
+    {
+        _sweeper.Dispose();
+        List<HranaStream> idle;
+        lock (_lock)
+        {
+            idle = [.. _idle.Values];
+            _idle.Clear();
+        }
+
+        foreach (var stream in idle)
+        {
+            Close(stream);
+        }
+    }
+
+    private static HranaError ExpiredError { get; } = new("The stream has expired due to inactivity; its transaction, if any, was rolled back.", HranaErrorCodes.StreamExpired);
+
+    private void RememberExpired(string baton)
+    {
+        if (_expiredOrder.Count >= RememberedExpiredBatons && _expiredOrder.TryDequeue(out var oldest))
+        {
+            _expired.Remove(oldest.Baton);
+        }
+
+        var at = _timeProvider.GetTimestamp();
+        _expired[baton] = at;
+        _expiredOrder.Enqueue((baton, at));
+    }
+
+    private static string NewBaton()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A libSQL stream on database {Database} expired after inactivity and was closed")]
+    private static partial void LogExpired(ILogger logger, string database);
+}
+
+/// <summary>The stream under a baton, or the protocol error that says why there is none.</summary>
+internal readonly record struct StreamLookup(HranaStream? Stream, HranaError? Error);
+
+/// <summary>Why no new stream could be opened: the HTTP status and the protocol error.</summary>
+internal sealed record StreamRefusal(int StatusCode, HranaError Error);

@@ -1,0 +1,27 @@
+namespace TenantService.Migrations;
+
+/// <summary>How migration jobs run; read once at start.</summary>
+internal sealed record MigrationOptions
+{
+    /// <summary>Databases migrated at once within a job (<c>MIGRATION_PARALLELISM</c>, default 2 x cores).</summary>
+    public int Parallelism { get; init; } = 2 * Environment.ProcessorCount;
+
+    /// <summary>Tries per database in the run phase before its task fails.</summary>
+    public int Attempts { get; init; } = 3;
+
+    /// <summary>The wait before the second try; doubled before each further one.</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A pause inside each database's run task, write block on (<c>MIGRATION_TASK_DELAY_MS</c>): lets tests watch or kill a job mid-run. Zero in production.</summary>
+    public TimeSpan TaskDelay { get; init; } = TimeSpan.Zero;
+
+    public static MigrationOptions FromConfiguration(IConfiguration configuration) => new()
+    {
+        Parallelism = int.TryParse(configuration["MIGRATION_PARALLELISM"], out var parallelism) && parallelism > 0
+            ? parallelism
+            : 2 * Environment.ProcessorCount,
+        TaskDelay = int.TryParse(configuration["MIGRATION_TASK_DELAY_MS"], out var delay) && delay > 0
+            ? TimeSpan.FromMilliseconds(delay)
+            : TimeSpan.Zero,
+    };
+}

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Tenancy.Metadata;
+using TenantService.Databases;
+using TenantService.Metadata;
+
+namespace TenantService.Migrations;
+
+/// <summary>
+/// Blocks and unblocks writes to databases during migrations by publishing <see cref="TenantEventType.Migrating"/>
+/// and <see cref="TenantEventType.Migrated"/> through Redis: every todoservice's connection cache holds writes at
+/// its write gate while a block is on. Measures how long each database stayed blocked.
+/// </summary>
+internal sealed class WriteBlocks(MetadataPublisher metadata, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, long> _blockedSince = new(StringComparer.Ordinal);
+
+    /// <summary>Starts blocking writes to <paramref name="entry"/>.</summary>
+    public async Task BlockAsync(DatabaseEntry entry)
+    {
+        _blockedSince.TryAdd(entry.Name.Value, time.GetTimestamp());
+        await metadata.PublishAsync(entry with { BlockWrites = true }, TenantEventType.Migrating);
+    }
+
+    /// <summary>Announces the database's new version while keeping it blocked (the <c>all</c> lock holds until the job ends).</summary>
+    public Task MigratedAsync(DatabaseEntry entry) =>
+        metadata.PublishAsync(entry with { BlockWrites = true }, TenantEventType.Migrated);
+
+    /// <summary>Lets writes to <paramref name="entry"/> through again, announcing its version as it now is.</summary>
+    public async Task ReleaseAsync(DatabaseEntry entry, string phase)
+    {
+        await metadata.PublishAsync(entry with { BlockWrites = false }, TenantEventType.Migrated);
+        if (_blockedSince.TryRemove(entry.Name.Value, out var since))
+        {
+            MigrationTelemetry.WriteBlockedTime.Record(
+                time.GetElapsedTime(since).TotalMilliseconds,
+                new TagList { { "db.name", entry.Name.Value }, { "migration.phase", phase } });
+        }
+    }
+}

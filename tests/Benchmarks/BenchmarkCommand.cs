@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Benchmarks;
+
+/// <summary>
+/// <c>create-databases --count N [--concurrency C]</c>: create N children of a schema through the HTTP API and
+/// report latency inside the service (Server-Timing) and at the client, and throughput.
+/// <c>memory --count N [--concurrency C]</c>: provision N databases and report the service's resident memory.
+/// <c>hrana-select --count N [--concurrency C]</c>: point SELECTs through the libSQL endpoint; requests/s and latency.
+/// <c>migrate --children N [--runs R]</c>: one ADD COLUMN fanned out to N children; databases/s and write-blocked time.
+/// </summary>
+internal static class BenchmarkCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate"))
+        {
+            await Console.Error.WriteLineAsync(
+                "usage: dotnet run -c Release --project tests/Benchmarks -- create-databases --count 10000 [--concurrency 1]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- memory --count 100000 [--concurrency 4]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- hrana-select --count 20000 [--concurrency 16]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- migrate --children 10000 [--runs 3]");
+            return 2;
+        }
+
+        var count = Option(args, "--count", args[0] switch { "memory" => 100_000, "hrana-select" => 20_000, _ => 10_000 });
+        var concurrency = Option(args, "--concurrency", args[0] switch { "memory" => 4, "hrana-select" => 16, _ => 1 });
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        await using var environment = await BenchmarkEnvironment.StartAsync();
+        Console.WriteLine($"TenantService pid {environment.Service.ProcessId}, DATA_DIR {environment.DataDirectory}, Redis {environment.Redis}");
+
+        Console.WriteLine($"load average before: {LoadAverage()}");
+        var result = args[0] switch
+        {
+            "memory" => await MemoryBenchmark.RunAsync(environment, count, concurrency),
+            "migrate" => await MigrateBenchmark.RunAsync(environment, Option(args, "--children", 10_000), Option(args, "--runs", 3)),
+            "hrana-select" => await HranaSelectBenchmark.RunAsync(environment, count, concurrency),
+            _ => await CreateBenchmark.RunAsync(environment, count, concurrency),
+        };
+        // Other work on the machine shows up in the tail latencies; the load says how quiet it was.
+        Console.WriteLine($"load average after: {LoadAverage()}");
+        return result;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : fallback;
+    }
+}

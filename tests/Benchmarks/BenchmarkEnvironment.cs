@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace Benchmarks;
+
+/// <summary>
+/// A fresh temporary DATA_DIR, a real Redis (REDIS_URL, or a redis-server started here) and TenantService
+/// started as its own process from its Release build, as the AppHost would start it.
+/// </summary>
+internal sealed class BenchmarkEnvironment : IAsyncDisposable
+{
+    public const string Token = "benchmark-token";
+
+    private Process? _redisServer;
+    private Dictionary<string, string> _serviceEnvironment = [];
+
+    private BenchmarkEnvironment(string dataDirectory) => DataDirectory = dataDirectory;
+
+    public string DataDirectory { get; }
+
+    public string Redis { get; private set; } = "";
+
+    public ServiceUnderTest Service { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public static async Task<BenchmarkEnvironment> StartAsync()
+    {
+        var environment = new BenchmarkEnvironment(Directory.CreateTempSubdirectory("tenantservice-bench-").FullName);
+        try
+        {
+            environment.Redis = Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url ? url : environment.StartRedis();
+            var port = FreePort();
+            environment._serviceEnvironment = new Dictionary<string, string>
+            {
+                ["DATA_DIR"] = environment.DataDirectory,
+                ["ConnectionStrings__cache"] = environment.Redis,
+                ["PLATFORM_API_TOKEN"] = Token,
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            };
+            environment.Service = ServiceUnderTest.Start(environment._serviceEnvironment);
+            environment.Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            environment.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            await environment.Service.WaitReadyAsync(environment.Client);
+            return environment;
+        }
+        catch
+        {
+            await environment.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the service and starts it again on the same DATA_DIR; returns the time until it answered.</summary>
+    public async Task<TimeSpan> RestartServiceAsync()
+    {
+        Service.Dispose();
+        var clock = Stopwatch.StartNew();
+        Service = ServiceUnderTest.Start(_serviceEnvironment);
+        await Service.WaitReadyAsync(Client);
+        return clock.Elapsed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        Service?.Dispose();
+        if (_redisServer is { HasExited: false })
+        {
+            _redisServer.Kill();
+            await _redisServer.WaitForExitAsync();
+        }
+
+        _redisServer?.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            Console.WriteLine($"Could not remove {DataDirectory}; remove it by hand.");
+        }
+    }
+
+    private string StartRedis()
+    {
+        var port = FreePort();
+        var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("The benchmark needs redis-server (apt-get install redis-server) or REDIS_URL=host:port.");
+        _redisServer = Process.Start(new ProcessStartInfo(binary, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        _redisServer.BeginOutputReadLine();
+        return $"127.0.0.1:{port}";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Benchmarks;
+
+/// <summary>Creates databases through the platform API, timing each at the client and inside the service (Server-Timing).</summary>
+internal sealed class DatabaseCreator(HttpClient client)
+{
+    private const string Path = "/v1/organizations/local/databases";
+
+    public async Task<(double ClientMs, double ServerMs)> CreateChildAsync(string name, string schema)
+    {
+        var body = new StringContent($"{{\"name\":\"{name}\",\"schema\":\"{schema}\"}}", Encoding.UTF8, "application/json");
+        var started = Stopwatch.GetTimestamp();
+        using var response = await client.PostAsync(Path, body);
+        var clientMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"create {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (clientMs, ServerMs(response));
+    }
+
+    /// <summary>Runs <paramref name="count"/> creates with <paramref name="concurrency"/> in flight; returns each one's timings.</summary>
+    public async Task<(double[] Client, double[] Server, TimeSpan Elapsed)> CreateManyAsync(
+        string prefix, string schema, int count, int concurrency, Action<int>? progress = null)
+    {
+        var clientTimes = new double[count];
+        var serverTimes = new double[count];
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < count)
+            {
+                (clientTimes[index], serverTimes[index]) = await CreateChildAsync($"{prefix}-{index}", schema);
+                progress?.Invoke(index + 1);
+            }
+        })));
+        return (clientTimes, serverTimes, clock.Elapsed);
+    }
+
+    private static double ServerMs(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("Server-Timing", out var values))
+        {
+            foreach (var part in string.Join(",", values).Split([';', ','], StringSplitOptions.TrimEntries))
+            {
+                if (part.StartsWith("dur=", StringComparison.Ordinal))
+                {
+                    return double.Parse(part[4..], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return double.NaN;
+    }
+}

@@ -1,0 +1,43 @@
+namespace Benchmarks;
+
+/// <summary>Provisions many databases and reports the service's resident memory as the count grows.</summary>
+internal static class MemoryBenchmark
+{
+    private const double TargetMebibytes = 250;
+
+    public static async Task<int> RunAsync(BenchmarkEnvironment environment, int count, int concurrency)
+    {
+        var creator = new DatabaseCreator(environment.Client);
+        var service = environment.Service;
+        Console.WriteLine(FormattableString.Invariant($"RSS at start: {service.StatusMebibytes("VmRSS"):0} MiB"));
+        var step = Math.Max(1, count / 10);
+        var reported = 0;
+        var gate = new Lock();
+        var (_, server, elapsed) = await creator.CreateManyAsync("mem", "todos-schema", count, concurrency, done =>
+        {
+            lock (gate)
+            {
+                if (done / step > reported)
+                {
+                    reported = done / step;
+                    Console.WriteLine(FormattableString.Invariant($"  {done,7} databases: RSS {service.StatusMebibytes("VmRSS"):0} MiB"));
+                }
+            }
+        });
+
+        var rss = service.StatusMebibytes("VmRSS");
+        Console.WriteLine(FormattableString.Invariant($"{count} databases in {elapsed.TotalSeconds:0} s ({count / elapsed.TotalSeconds:0} creates/s); inside the service {Percentiles.Summary(server)}"));
+        Console.WriteLine(FormattableString.Invariant($"tenantservice RSS at {count} databases: {rss:0} MiB (peak {service.StatusMebibytes("VmHWM"):0} MiB)"));
+
+        // A restart reconciles every file with platform.db and republishes every record to Redis: the other time all of them are touched.
+        var restart = await environment.RestartServiceAsync();
+        Console.WriteLine(FormattableString.Invariant($"restart with {count} databases: answering after {restart.TotalSeconds:0.0} s, RSS {environment.Service.StatusMebibytes("VmRSS"):0} MiB"));
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        Console.WriteLine(FormattableString.Invariant($"10 s later (republish done): RSS {environment.Service.StatusMebibytes("VmRSS"):0} MiB (peak {environment.Service.StatusMebibytes("VmHWM"):0} MiB)"));
+
+        Console.WriteLine(rss <= TargetMebibytes
+            ? FormattableString.Invariant($"target met: RSS <= {TargetMebibytes} MiB")
+            : FormattableString.Invariant($"TARGET MISSED: RSS <= {TargetMebibytes} MiB"));
+        return 0;
+    }
+}

@@ -1,0 +1,3 @@
+using Benchmarks;
+
+return await BenchmarkCommand.RunAsync(args);

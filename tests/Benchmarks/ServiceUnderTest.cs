@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace Benchmarks;
+
+/// <summary>The TenantService process: started from its build output, its memory read from /proc.</summary>
+internal sealed class ServiceUnderTest : IDisposable
+{
+    private readonly Process _process;
+
+    private ServiceUnderTest(Process process) => _process = process;
+
+    public int ProcessId => _process.Id;
+
+    public static ServiceUnderTest Start(IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [ServiceAssembly()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        // Drained so a full pipe never stalls the service; warnings and errors are shown.
+        var showNext = false;
+        process.OutputDataReceived += (_, e) => Show(e.Data, ref showNext);
+        process.ErrorDataReceived += (_, e) => Show(e.Data, ref showNext);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServiceUnderTest(process);
+    }
+
+    public async Task WaitReadyAsync(HttpClient client)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"TenantService exited with code {_process.ExitCode}.");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("/alive");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("TenantService did not become ready in 120 s.");
+    }
+
+    /// <summary>A field of /proc/&lt;pid&gt;/status in MiB: VmRSS (resident now) or VmHWM (peak resident).</summary>
+    public double StatusMebibytes(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                var kilobytes = long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                return kilobytes / 1024.0;
+            }
+        }
+
+        throw new InvalidOperationException($"{field} not found in /proc/{_process.Id}/status.");
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    // The console logger writes "warn: Category[id]" and then the message on the next line.
+    private static void Show(string? line, ref bool showNext)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        var header = line.StartsWith("warn", StringComparison.Ordinal) || line.StartsWith("fail", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal);
+        if (header || showNext)
+        {
+            Console.WriteLine($"  [tenantservice] {line}");
+        }
+
+        showNext = header;
+    }
+
+    private static string ServiceAssembly()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = output.Parent!.Name;
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Aspire.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Aspire.sln not found above the benchmark."),
+            "TenantService", "bin", configuration, output.Name, "TenantService.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"'{path}' is missing; build TenantService in {configuration}.", path);
+    }
+}
