@@ -60,7 +60,10 @@ public static class Extensions
                     options.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation());
+                .AddHttpClientInstrumentation(options =>
+                    // The gateway's health probes of its destinations are noise in the traces list too.
+                    options.FilterHttpRequestMessage = request =>
+                        request.RequestUri?.AbsolutePath is not (HealthEndpointPath or AlivenessEndpointPath)));
 
         builder.AddOpenTelemetryExporters();
         return builder;

@@ -14,6 +14,8 @@ namespace Tenancy.Metadata;
 /// Written by <see cref="TenantMetadataStore"/>, no expiry.</description></item>
 /// <item><term><c>tenants:events</c></term><description>pub/sub channel: a <see cref="TenantEvent"/> as snake_case JSON per message,
 /// e.g. <c>{"type":"migrated","name":"abc","version":4,"block_writes":false}</c>.</description></item>
+/// <item><term><c>webhooks:svix:{svix-id}</c></term><description>string <c>1</c> with a TTL of the replay window (3 days):
+/// a webhook delivery already acted on. Written by the tenant service's webhook endpoint.</description></item>
 /// </list>
 /// </remarks>
 public static class RedisKeys
@@ -28,4 +30,9 @@ public static class RedisKeys
     /// <param name="name">The database.</param>
     /// <returns>The key <c>tenant:{name}</c>.</returns>
     public static RedisKey Tenant(DatabaseName name) => TenantPrefix + name.Value;
+
+    /// <summary>The key that remembers a svix delivery id for replay protection.</summary>
+    /// <param name="svixId">The delivery's <c>svix-id</c> (or <c>webhook-id</c>).</param>
+    /// <returns>The key <c>webhooks:svix:{svixId}</c>.</returns>
+    public static RedisKey WebhookDelivery(string svixId) => "webhooks:svix:" + svixId;
 }

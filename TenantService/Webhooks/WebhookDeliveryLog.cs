@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using Tenancy.Metadata;
 
 namespace TenantService.Webhooks;
 
@@ -9,12 +10,9 @@ namespace TenantService.Webhooks;
 /// </summary>
 internal sealed class WebhookDeliveryLog(IConnectionMultiplexer redis, ClerkWebhookOptions options)
 {
-    /// <summary>Key <c>webhooks:svix:{svix-id}</c>, a string with a TTL of the replay window (3 days).</summary>
-    public const string KeyPrefix = "webhooks:svix:";
-
     /// <summary>True when this delivery id is new and now claimed; false when it was seen before.</summary>
     public Task<bool> TryClaimAsync(string messageId) =>
-        redis.GetDatabase().StringSetAsync(KeyPrefix + messageId, "1", options.ReplayWindow, When.NotExists);
+        redis.GetDatabase().StringSetAsync(RedisKeys.WebhookDelivery(messageId), "1", options.ReplayWindow, When.NotExists);
 
-    public Task ReleaseAsync(string messageId) => redis.GetDatabase().KeyDeleteAsync(KeyPrefix + messageId);
+    public Task ReleaseAsync(string messageId) => redis.GetDatabase().KeyDeleteAsync(RedisKeys.WebhookDelivery(messageId));
 }

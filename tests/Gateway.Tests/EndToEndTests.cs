@@ -48,6 +48,31 @@ public sealed class DevIssuerEndToEndTests(DevPlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Contains("from a dev token", await listed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DumpSqlGivesTheSignedInUserTheirOwnDatabaseOnly()
+    {
+        var token = await DevTokenAsync("user_" + Guid.NewGuid().ToString("N"));
+        var otherToken = await DevTokenAsync("user_" + Guid.NewGuid().ToString("N"));
+        await platform.Gateway.SendAsync(EndToEndTests.Post("/api/todos", token, new { description = "mine to export" }));
+        await platform.Gateway.SendAsync(EndToEndTests.Post("/api/todos", otherToken, new { description = "someone else's" }));
+
+        var dump = await platform.Gateway.GetAsync("/dump.sql", token);
+        var anonymous = await platform.Gateway.GetAsync("/dump.sql");
+
+        Assert.Equal(HttpStatusCode.OK, dump.StatusCode);
+        var sql = await dump.Content.ReadAsStringAsync();
+        Assert.Contains("CREATE TABLE todos", sql, StringComparison.Ordinal);
+        Assert.Contains("mine to export", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("someone else's", sql, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    private async Task<string> DevTokenAsync(string userId)
+    {
+        var issued = await platform.Gateway.PostAsJsonAsync("/dev/token", new { sub = userId });
+        return (await issued.JsonAsync()).GetProperty("token").GetString()!;
+    }
 }
 
 [Collection(EndToEndCollection.Name)]
