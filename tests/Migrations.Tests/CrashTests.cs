@@ -27,9 +27,9 @@ public sealed class CrashTests(RedisFixture redis) : IDisposable
     {
         var names = Enumerable.Range(1, Children).Select(i => $"crash-{i:D2}").ToArray();
         long id;
-        await using (var first = await ServiceProcess.StartAsync(_dataDirectory, redis.ConnectionString, Slow))
+        await using (var first = await TenantServiceProcess.StartAsync(_dataDirectory, redis.ConnectionString, MigrationsApp.Token, Slow))
         {
-            var api = first.Platform;
+            var api = new PlatformClient(first.Client);
             await api.CreateSchemaAsync("crash-schema");
             await api.MigrateAndWaitAsync("crash-schema", "CREATE TABLE items (id INTEGER PRIMARY KEY); CREATE TABLE applied (n INTEGER);");
             foreach (var name in names)
@@ -53,8 +53,9 @@ public sealed class CrashTests(RedisFixture redis) : IDisposable
         Assert.InRange(migratedBeforeRestart, 5, Children - 1);
         Assert.Equal(1, TestData.UserVersion(_dataDirectory, "crash-schema"));
 
-        await using var second = await ServiceProcess.StartAsync(_dataDirectory, redis.ConnectionString, Slow);
-        var job = await second.Platform.WaitForJobAsync("crash-schema", id, timeoutSeconds: 120);
+        await using var second = await TenantServiceProcess.StartAsync(_dataDirectory, redis.ConnectionString, MigrationsApp.Token, Slow);
+        var restarted = new PlatformClient(second.Client);
+        var job = await restarted.WaitForJobAsync("crash-schema", id, timeoutSeconds: 120);
 
         Assert.True((string)job["status"]! == "RunSuccess", job.ToJsonString() + "\n" + second.RecentOutput);
         foreach (var name in names.Append("crash-schema"))
@@ -64,7 +65,7 @@ public sealed class CrashTests(RedisFixture redis) : IDisposable
             Assert.Equal(1, TestData.Scalar(_dataDirectory, name, "SELECT count(*) FROM applied"));
         }
 
-        Assert.Equal(2, (int)(await second.Platform.JobsAsync("crash-schema"))["schema_version"]!);
+        Assert.Equal(2, (int)(await restarted.JobsAsync("crash-schema"))["schema_version"]!);
         // Blocks published before the kill were lifted by the resumed job.
         var store = new TenantMetadataStore(redis.Connection);
         foreach (var name in names)

@@ -80,7 +80,7 @@ public sealed class CrashSafetyTests(RedisFixture redis) : IDisposable
         var acknowledged = new ConcurrentBag<string>();
         for (var round = 0; round < 4; round++)
         {
-            await using var service = await ServiceProcess.StartAsync(_dataDirectory, redis.ConnectionString);
+            await using var service = await TenantServiceProcess.StartAsync(_dataDirectory, redis.ConnectionString, TenantServiceApp.Token);
             var api = new PlatformApi(service.Client);
             await AssertConsistentAsync(api, layout, acknowledged);
 
@@ -114,7 +114,7 @@ public sealed class CrashSafetyTests(RedisFixture redis) : IDisposable
             await Task.WhenAll(workers);
         }
 
-        await using var last = await ServiceProcess.StartAsync(_dataDirectory, redis.ConnectionString);
+        await using var last = await TenantServiceProcess.StartAsync(_dataDirectory, redis.ConnectionString, TenantServiceApp.Token);
         await AssertConsistentAsync(new PlatformApi(last.Client), layout, acknowledged);
     }
 

@@ -3,21 +3,25 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 
-namespace Migrations.Tests;
+namespace Testing;
 
-/// <summary>TenantService as a real process, so a test can SIGKILL it in the middle of a job.</summary>
-internal sealed class ServiceProcess : IAsyncDisposable
+/// <summary>TenantService as a real process (<c>dotnet TenantService.dll</c>), so a test can kill it with SIGKILL.</summary>
+public sealed class TenantServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _output = new();
 
-    private ServiceProcess(Process process, HttpClient client)
+    private TenantServiceProcess(Process process, Uri address, string platformToken)
     {
         _process = process;
-        Platform = new PlatformClient(client);
+        Address = address;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", platformToken);
     }
 
-    public PlatformClient Platform { get; }
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
 
     public string RecentOutput
     {
@@ -30,7 +34,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServiceProcess> StartAsync(string dataDirectory, string redis, IDictionary<string, string> settings)
+    /// <summary>Starts the service on a free port and waits until it answers <c>/alive</c>; <paramref name="settings"/> are extra environment variables.</summary>
+    public static async Task<TenantServiceProcess> StartAsync(string dataDirectory, string redis, string platformToken, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [ServiceAssembly()])
@@ -41,27 +46,26 @@ internal sealed class ServiceProcess : IAsyncDisposable
         };
         start.Environment["DATA_DIR"] = dataDirectory;
         start.Environment["ConnectionStrings__cache"] = redis;
-        start.Environment["PLATFORM_API_TOKEN"] = MigrationsApp.Token;
+        start.Environment["PLATFORM_API_TOKEN"] = platformToken;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", MigrationsApp.Token);
-        var service = new ServiceProcess(process, client);
+        var service = new TenantServiceProcess(process, new Uri($"http://127.0.0.1:{port}"), platformToken);
         process.OutputDataReceived += (_, e) => service.Remember(e.Data);
         process.ErrorDataReceived += (_, e) => service.Remember(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await service.WaitReadyAsync(client);
+        await service.WaitReadyAsync();
         return service;
     }
 
-    /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
     public void Kill()
     {
         if (!_process.HasExited)
@@ -75,26 +79,28 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
-        Platform.Dispose();
+        Client.Dispose();
         _process.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private static string ServiceAssembly()
+    /// <summary>TenantService.dll from its own build output, in the configuration these tests were built in.</summary>
+    public static string ServiceAssembly()
     {
-        var output = new DirectoryInfo(AppContext.BaseDirectory);
-        var root = output;
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Aspire.sln")))
         {
             root = root.Parent;
         }
 
         var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Aspire.sln not found above the test output."),
-            "TenantService", "bin", output.Parent!.Name, output.Name, "TenantService.dll");
+            "TenantService", "bin", configuration, testOutput.Name, "TenantService.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build TenantService first: '{path}' is missing.", path);
     }
 
-    private async Task WaitReadyAsync(HttpClient client)
+    private async Task WaitReadyAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -106,7 +112,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
             try
             {
-                using var response = await client.GetAsync("/alive");
+                using var response = await Client.GetAsync("/alive");
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
