@@ -30,7 +30,26 @@ internal static partial class HranaApi
         return database;
     }
 
-    public static async Task<Results<PipelineJson, HranaHttpError>> Pipeline(string name, bool version3, HttpContext context, HranaServices services)
+    public static Task<Results<PipelineJson, HranaHttpError>> Pipeline(string name, bool version3, HttpContext context, HranaServices services) =>
+        ServeAsync(name, context, services, PipelineParser.ParsePipeline, pipeline => pipeline.Baton,
+            (stream, pipeline) => services.Runner.RunAsync(stream, pipeline.Requests, version3, context.RequestAborted),
+            (baton, outcomes) => new PipelineJson(baton, outcomes));
+
+    public static Task<Results<CursorJson, HranaHttpError>> Cursor(string name, HttpContext context, [AsParameters] HranaServices services) =>
+        ServeAsync(name, context, services, PipelineParser.ParseCursor, cursor => cursor.Baton,
+            (stream, cursor) => services.Runner.RunBatchAsync(stream, cursor.Batch.Steps, context.RequestAborted),
+            (baton, batch) => new CursorJson(baton, batch));
+
+    // Both request kinds: resolve the database, read and parse the body, open or resume the stream, run, hand the baton back.
+    private static async Task<Results<TAnswer, HranaHttpError>> ServeAsync<TBody, TOutcome, TAnswer>(
+        string name,
+        HttpContext context,
+        HranaServices services,
+        Func<ReadOnlyMemory<byte>, TBody> parse,
+        Func<TBody, string?> batonOf,
+        Func<HranaStream, TBody, ValueTask<TOutcome>> run,
+        Func<string?, TOutcome, TAnswer> answer)
+        where TAnswer : IResult
     {
         var entry = Resolve(name, services, out var refused);
         if (entry is null)
@@ -44,26 +63,26 @@ internal static partial class HranaApi
             return bodyError;
         }
 
-        PipelineBody pipeline;
+        TBody request;
         try
         {
-            pipeline = PipelineParser.ParsePipeline(body);
+            request = parse(body);
         }
         catch (HranaProtocolException exception)
         {
             return BadRequest(exception.Message);
         }
 
-        var (stream, streamError) = OpenOrResume(entry, pipeline.Baton, context.User, services);
+        var (stream, streamError) = OpenOrResume(entry, batonOf(request), context.User, services);
         if (stream is null)
         {
             return streamError!;
         }
 
-        IReadOnlyList<StreamOutcome> outcomes;
+        TOutcome outcome;
         try
         {
-            outcomes = await services.Runner.RunAsync(stream, pipeline.Requests, version3, context.RequestAborted);
+            outcome = await run(stream, request);
         }
         catch
         {
@@ -71,51 +90,7 @@ internal static partial class HranaApi
             throw;
         }
 
-        return new PipelineJson(services.Streams.Release(stream), outcomes);
-    }
-
-    public static async Task<Results<CursorJson, HranaHttpError>> Cursor(string name, HttpContext context, [AsParameters] HranaServices services)
-    {
-        var entry = Resolve(name, services, out var refused);
-        if (entry is null)
-        {
-            return refused!;
-        }
-
-        var (body, bodyError) = await HranaBody.ReadAsync(context, services.Options.MaxRequestBodyBytes);
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-
-        CursorBody cursor;
-        try
-        {
-            cursor = PipelineParser.ParseCursor(body);
-        }
-        catch (HranaProtocolException exception)
-        {
-            return BadRequest(exception.Message);
-        }
-
-        var (stream, streamError) = OpenOrResume(entry, cursor.Baton, context.User, services);
-        if (stream is null)
-        {
-            return streamError!;
-        }
-
-        BatchResult batch;
-        try
-        {
-            batch = await services.Runner.RunBatchAsync(stream, cursor.Batch.Steps, context.RequestAborted);
-        }
-        catch
-        {
-            services.Streams.Close(stream);
-            throw;
-        }
-
-        return new CursorJson(services.Streams.Release(stream), batch);
+        return answer(services.Streams.Release(stream), outcome);
     }
 
     private static DatabaseEntry? Resolve(string name, HranaServices services, out HranaHttpError? refused)
