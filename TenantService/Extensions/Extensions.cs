@@ -1,3 +1,4 @@
+using Tenancy;
 using Tenancy.Databases;
 using Tenancy.Metadata;
 using TenantService.Apis;
@@ -18,12 +19,11 @@ internal static class Extensions
         var options = PlatformOptions.FromConfiguration(builder.Configuration);
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, PlatformJsonContext.Default));
 
-        services.AddSingleton(new DatabaseLayout(options.DataDir));
-        services.AddSingleton(new TenantDatabaseOptions());
-        services.AddSingleton<TenantDatabaseFactory>();
+        // DATA_DIR's layout, the guarded factory (limits from the Tenancy section) and the Redis metadata store.
+        builder.AddTenantDatabases();
+
         services.AddSingleton(provider =>
         {
             var factory = provider.GetRequiredService<TenantDatabaseFactory>();
@@ -38,7 +38,6 @@ internal static class Extensions
         services.AddSingleton<DatabaseProvisioner>();
         services.AddSingleton<DatabaseReconciler>();
 
-        services.AddSingleton<TenantMetadataStore>();
         services.AddSingleton<MetadataPublisher>();
         services.AddHostedService<MetadataRepublisher>();
 

@@ -18,8 +18,9 @@ public sealed record TodoServices(TenantConnectionCache Cache, ClaimsPrincipal U
     /// <summary>Leases the user's database and tags the request span with the tenant.</summary>
     public ValueTask<TenantAccess> AcquireAsync(TenantAccessMode mode)
     {
-        Activity.Current?.SetTag("tenant.id", Database.Value);
-        return Cache.AcquireAsync(Database, mode, Context.RequestAborted);
+        var database = Database;
+        Activity.Current?.SetTag("tenant.id", database.Value);
+        return Cache.AcquireAsync(database, mode, Context.RequestAborted);
     }
 
     /// <summary>The problem answer for a refused lease: 404 for a missing database, 503 with Retry-After for a block.</summary>
