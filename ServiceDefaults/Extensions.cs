@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -48,11 +50,13 @@ public static class Extensions
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
+                // Request durations in and out, not the dozen per-request instruments of every middleware:
+                // each measurement is paid on every request.
+                .AddMeter("Microsoft.AspNetCore.Hosting", "System.Net.Http")
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetryNames.Wildcard))
             .WithTracing(tracing => tracing
+                .SetSampler(TraceSampler(builder.Configuration))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryNames.Wildcard)
                 .AddAspNetCoreInstrumentation(options =>
@@ -67,6 +71,25 @@ public static class Extensions
 
         builder.AddOpenTelemetryExporters();
         return builder;
+    }
+
+    /// <summary>The setting that bounds how many new traces each service instance records per second; 0 records all.</summary>
+    public const string TracesPerSecondSetting = "TRACES_PER_SECOND";
+
+    public const int DefaultTracesPerSecond = 100;
+
+    /// <summary>Parent-based: a service follows its caller's decision, so traces are never recorded in part.</summary>
+    public static Sampler TraceSampler(IConfiguration configuration)
+    {
+        var setting = configuration[TracesPerSecondSetting];
+        var perSecond = DefaultTracesPerSecond;
+        if (!string.IsNullOrWhiteSpace(setting) && (!int.TryParse(setting, CultureInfo.InvariantCulture, out perSecond) || perSecond < 0))
+        {
+            throw new InvalidOperationException(
+                $"{TracesPerSecondSetting} '{setting}' is not a whole number of traces per second (0 records every trace); unset it for {DefaultTracesPerSecond}.");
+        }
+
+        return new ParentBasedSampler(perSecond == 0 ? new AlwaysOnSampler() : new RateLimitedSampler(perSecond));
     }
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

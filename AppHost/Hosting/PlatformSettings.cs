@@ -14,6 +14,8 @@ internal static class PlatformSettings
         ("USER_SCHEMA", "todos-schema"),
         ("ORG_SCHEMA", "workspace-schema"),
         ("TENANT_RATE_LIMIT", "50"),
+        ("TRACES_PER_SECOND", null),
+        ("PUBLIC_HOST", null),
     ];
 
     public static string ResolveDataDirectory(IConfiguration configuration) =>

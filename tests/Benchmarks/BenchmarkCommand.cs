@@ -8,7 +8,7 @@ namespace Benchmarks;
 /// <c>memory --count N [--concurrency C]</c>: provision N databases and report the service's resident memory.
 /// <c>hrana-select --count N [--concurrency C]</c>: point SELECTs through the libSQL endpoint; requests/s and latency.
 /// <c>migrate --children N [--runs R]</c>: one ADD COLUMN fanned out to N children; databases/s and write-blocked time.
-/// <c>gateway [--users U] [--concurrency C] [--seconds S] [--telemetry off]</c>: the gateway's cost against direct calls.
+/// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S]</c>: the gateway's and telemetry's cost, with wrk.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -17,8 +17,8 @@ internal static class BenchmarkCommand
         if (args.Length > 0 && args[0] == "gateway")
         {
             // Boots the whole system through the AppHost rather than tenantservice alone.
-            return await GatewayBenchmark.RunAsync(Option(args, "--users", 200), Option(args, "--concurrency", 16),
-                TimeSpan.FromSeconds(Option(args, "--seconds", 10)), !args.Contains("off"));
+            return await GatewayBenchmark.RunAsync(Option(args, "--users", 200), Option(args, "--todos", 20), Option(args, "--concurrency", 16),
+                TimeSpan.FromSeconds(Option(args, "--seconds", 10)));
         }
 
         if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate"))
@@ -28,7 +28,7 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- memory --count 100000 [--concurrency 4]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-select --count 20000 [--concurrency 16]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- migrate --children 10000 [--runs 3]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--concurrency 16] [--seconds 10] [--telemetry off]");
+                "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10]");
             return 2;
         }
 

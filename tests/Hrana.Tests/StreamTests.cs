@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Testing;
 using static Hrana.Tests.HranaClient;
 
 namespace Hrana.Tests;

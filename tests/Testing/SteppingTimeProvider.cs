@@ -1,4 +1,4 @@
-namespace Tenancy.Tests;
+namespace Testing;
 
 /// <summary>A clock that moves forward by <see cref="Step"/> every time it is read, so time limits trip without waiting.</summary>
 public sealed class SteppingTimeProvider(TimeSpan step) : TimeProvider

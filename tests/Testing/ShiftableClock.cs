@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Hrana.Tests;
+namespace Testing;
 
 /// <summary>Real time plus jumps the test makes, so idle streams expire without waiting and timers keep running.</summary>
 public sealed class ShiftableClock : TimeProvider

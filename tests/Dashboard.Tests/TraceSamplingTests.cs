@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
+
+namespace Dashboard.Tests;
+
+/// <summary>Every trace at human rates, a bounded number under load, and never part of a trace.</summary>
+public sealed class TraceSamplingTests
+{
+    [Fact]
+    public void RecordsTheFirstTracesOfEachSecondAndDropsTheRest()
+    {
+        var clock = new SteppingTimeProvider(TimeSpan.Zero);
+        var sampler = new RateLimitedSampler(3, clock);
+
+        var decisions = Enumerable.Range(0, 5).Select(_ => Root(sampler)).ToArray();
+        clock.Step = TimeSpan.FromSeconds(1);
+
+        Assert.Equal([true, true, true, false, false], decisions);
+        Assert.True(Root(sampler), "a new second records traces again");
+    }
+
+    [Fact]
+    public void AServiceFollowsItsCallersDecisionWhateverItsOwnBudget()
+    {
+        var sampler = Extensions.TraceSampler(Settings("1"));
+        Assert.True(Root(sampler));
+        Assert.False(Root(sampler));
+
+        Assert.True(Child(sampler, ActivityTraceFlags.Recorded), "the rest of a recorded trace is recorded");
+        Assert.False(Child(sampler, ActivityTraceFlags.None), "the rest of a dropped trace is dropped");
+    }
+
+    [Fact]
+    public void ZeroRecordsEveryTrace()
+    {
+        var sampler = Extensions.TraceSampler(Settings("0"));
+
+        Assert.All(Enumerable.Range(0, 1000), _ => Assert.True(Root(sampler)));
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("lots")]
+    public void AMistypedSettingStopsTheServiceWithAMessageNamingIt(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Extensions.TraceSampler(Settings(value)));
+
+        Assert.Contains($"TRACES_PER_SECOND '{value}'", error.Message);
+    }
+
+    private static IConfiguration Settings(string tracesPerSecond) =>
+        new ConfigurationBuilder().AddInMemoryCollection([new(Extensions.TracesPerSecondSetting, tracesPerSecond)]).Build();
+
+    private static bool Root(Sampler sampler) => Sampled(sampler, default);
+
+    private static bool Child(Sampler sampler, ActivityTraceFlags parentFlags) =>
+        Sampled(sampler, new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), parentFlags, isRemote: true));
+
+    private static bool Sampled(Sampler sampler, ActivityContext parent) =>
+        sampler.ShouldSample(new SamplingParameters(parent, parent == default ? ActivityTraceId.CreateRandom() : parent.TraceId, "GET /api/todos", ActivityKind.Server))
+            .Decision == SamplingDecision.RecordAndSample;
+}
