@@ -9,16 +9,20 @@ namespace Benchmarks;
 /// <c>hrana-select --count N [--concurrency C]</c>: point SELECTs through the libSQL endpoint; requests/s and latency.
 /// <c>migrate --children N [--runs R]</c>: one ADD COLUMN fanned out to N children; databases/s and write-blocked time.
 /// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S]</c>: the gateway's and telemetry's cost, with wrk.
+/// <c>hrana-vs-api [--users U] [--todos N] [--concurrency C] [--seconds S] [--telemetry off]</c>: one todo over libSQL and over the todo API.
 /// </summary>
 internal static class BenchmarkCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length > 0 && args[0] == "gateway")
+        // These two boot the whole system through the AppHost rather than tenantservice alone.
+        var seconds = TimeSpan.FromSeconds(Option(args, "--seconds", 10));
+        switch (args.Length > 0 ? args[0] : "")
         {
-            // Boots the whole system through the AppHost rather than tenantservice alone.
-            return await GatewayBenchmark.RunAsync(Option(args, "--users", 200), Option(args, "--todos", 20), Option(args, "--concurrency", 16),
-                TimeSpan.FromSeconds(Option(args, "--seconds", 10)));
+            case "gateway":
+                return await GatewayBenchmark.RunAsync(Option(args, "--users", 200), Option(args, "--todos", 20), Option(args, "--concurrency", 16), seconds);
+            case "hrana-vs-api":
+                return await HranaVsApiBenchmark.RunAsync(Option(args, "--users", 20), Option(args, "--todos", 50), Option(args, "--concurrency", 16), seconds, !args.Contains("off"));
         }
 
         if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate"))
@@ -28,7 +32,8 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- memory --count 100000 [--concurrency 4]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-select --count 20000 [--concurrency 16]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- migrate --children 10000 [--runs 3]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10]");
+                "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]");
             return 2;
         }
 
@@ -51,7 +56,7 @@ internal static class BenchmarkCommand
         return result;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static int Option(string[] args, string name, int fallback)

@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Testing;
 
 namespace Benchmarks;
 
@@ -24,7 +21,7 @@ internal static class GatewayBenchmark
             await platform.InitializeAsync();
             try
             {
-                var tokens = await SignInAsync(platform.Gateway, users, todos);
+                var tokens = await SeedUsersAsync(platform, users, todos);
                 var targets = new[] { ("gateway", platform.App.GetEndpoint("gateway")), ("direct", platform.App.GetEndpoint("todoservice")) };
                 foreach (var path in Paths)
                 {
@@ -59,29 +56,22 @@ internal static class GatewayBenchmark
     }
 
     // Each user's first request provisions their database; the todos give the list something to page.
-    private static async Task<List<string>> SignInAsync(HttpClient gateway, int users, int todos)
+    private static async Task<List<string>> SeedUsersAsync(BenchmarkPlatform platform, int users, int todos)
     {
         var tokens = new List<string>(users);
         for (var i = 0; i < users; i++)
         {
-            var issued = await gateway.PostAsJsonAsync("/dev/token", new { sub = $"bench_user_{i}" });
-            var token = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+            var token = await platform.SignInAsync($"bench_user_{i}");
             for (var t = 0; t < todos; t++)
             {
-                using var create = new HttpRequestMessage(HttpMethod.Post, "/api/todos") { Content = JsonContent.Create(new { description = $"todo {t} of user {i}" }) };
-                create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                (await gateway.SendAsync(create)).EnsureSuccessStatusCode();
+                using var create = BenchmarkPlatform.Authorized(HttpMethod.Post, "/api/todos", token);
+                create.Content = JsonContent.Create(new { description = $"todo {t} of user {i}" });
+                (await platform.Gateway.SendAsync(create)).EnsureSuccessStatusCode();
             }
 
             tokens.Add(token);
         }
 
         return tokens;
-    }
-
-    // Spread over many users with the per-tenant limit raised, so the limiter is not what is measured.
-    private sealed class BenchmarkPlatform(bool telemetry) : PlatformFixture
-    {
-        protected override IEnumerable<string> Arguments => ["--TENANT_RATE_LIMIT=1000000", $"--DASHBOARD_ENABLED={(telemetry ? "true" : "false")}"];
     }
 }

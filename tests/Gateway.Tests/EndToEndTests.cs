@@ -68,6 +68,23 @@ public sealed class DevIssuerEndToEndTests(DevPlatformFixture platform)
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task LibsqlVersionProbesPassAnonymouslyButPipelinesDoNot(string version)
+    {
+        var database = TenantId.FromClerkId("user_" + Guid.NewGuid().ToString("N")).Value;
+
+        var probe = await platform.Gateway.GetAsync($"/db/{database}/{version}", bearer: null);
+        var pipeline = await platform.Gateway.PostAsync($"/db/{database}/{version}/pipeline",
+            new StringContent("""{"baton":null,"requests":[{"type":"execute","stmt":{"sql":"SELECT 1"}}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        Assert.Equal("text/plain", probe.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"version {version[1..]}", await probe.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, pipeline.StatusCode);
+    }
+
     private async Task<string> DevTokenAsync(string userId)
     {
         var issued = await platform.Gateway.PostAsJsonAsync("/dev/token", new { sub = userId });
@@ -146,7 +163,7 @@ public sealed class EndToEndTests(ClerkPlatformFixture platform)
         Assert.Equal(HttpStatusCode.Created, (await Gateway.SendAsync(Post("/api/todos", alice, new { description = "alice's secret" }))).StatusCode);
         var bobsList = await Gateway.GetAsync("/api/todos", bob);
         var forged = await Gateway.GetAsync("/api/todos", bob, ("X-Tenant-Database", TenantId.FromClerkId(new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(alice).Subject).Value));
-        var aliceIntoBob = await Gateway.GetAsync($"/db/{bobDatabase}/v2", alice);
+        var aliceIntoBob = await Gateway.SendAsync(HttpMethod.Post, $"/db/{bobDatabase}/v2/pipeline", alice);
 
         Assert.Equal(HttpStatusCode.OK, bobsList.StatusCode);
         Assert.DoesNotContain("alice's secret", await bobsList.Content.ReadAsStringAsync(), StringComparison.Ordinal);

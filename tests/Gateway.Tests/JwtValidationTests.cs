@@ -226,10 +226,38 @@ public sealed class JwtValidationTests(ClerkGatewayFixture gateway) : IClassFixt
         var own = TenantId.FromClerkId("user_libsql").Value;
         var other = TenantId.FromClerkId("user_other").Value;
 
-        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync($"/db/{own}/v2", token)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await gateway.Client.GetAsync($"/db/{other}/v2", token)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync($"/db/{other}/v2", GatewayFactory.PlatformToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.Client.GetAsync($"/db/{other}/v2", bearer: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.SendAsync(HttpMethod.Post, $"/db/{own}/v2/pipeline", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await gateway.Client.SendAsync(HttpMethod.Post, $"/db/{other}/v2/pipeline", token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.SendAsync(HttpMethod.Post, $"/db/{other}/v2/pipeline", GatewayFactory.PlatformToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.Client.SendAsync(HttpMethod.Post, $"/db/{other}/v2/pipeline", bearer: null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("v3")]
+    public async Task LibsqlVersionProbesNeedNoToken(string version)
+    {
+        var database = TenantId.FromClerkId("user_probed").Value;
+
+        var probe = await gateway.Client.GetAsync($"/db/{database}/{version}", bearer: null);
+
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        Assert.Contains(gateway.TenantService.Requests, request => request.Method == "GET" && request.Path == $"/db/{database}/{version}");
+    }
+
+    [Theory]
+    [InlineData("POST", "v2")]
+    [InlineData("POST", "v3")]
+    [InlineData("POST", "v3/pipeline")]
+    [InlineData("GET", "v3/pipeline")]
+    [InlineData("POST", "v3/cursor")]
+    [InlineData("GET", "v3-protobuf")]
+    [InlineData("GET", "v2/anything")]
+    public async Task EverythingElseUnderDbStillNeedsAToken(string method, string path)
+    {
+        var response = await gateway.Client.SendAsync(new HttpMethod(method), $"/db/{TenantId.FromClerkId("user_probed").Value}/{path}", bearer: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]

@@ -90,8 +90,9 @@ public sealed class OnDemandProvisioningTests : IAsyncLifetime
     [Fact]
     public async Task PlatformAndAnonymousTrafficProvisionNothing()
     {
-        await client.GetAsync($"/db/{TenantId.FromClerkId("user_admin_target").Value}/v2", GatewayFactory.PlatformToken);
+        await client.SendAsync(HttpMethod.Post, $"/db/{TenantId.FromClerkId("user_admin_target").Value}/v2/pipeline", GatewayFactory.PlatformToken);
         await client.PostAsync("/webhooks/clerk", new StringContent("{}"));
+        await client.GetAsync($"/db/{TenantId.FromClerkId("user_probe_only").Value}/v3", bearer: null);
 
         Assert.Equal(0, tenantService.CreateCalls);
     }

@@ -7,9 +7,12 @@ namespace Gateway.Tests.TestSupport;
 /// <summary>Small request helpers, so tests read as what they send.</summary>
 internal static class Http
 {
-    public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string path, string? bearer, params (string Name, string Value)[] headers)
+    public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string path, string? bearer, params (string Name, string Value)[] headers) =>
+        client.SendAsync(HttpMethod.Get, path, bearer, headers);
+
+    public static Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string path, string? bearer, params (string Name, string Value)[] headers)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var request = new HttpRequestMessage(method, path);
         if (bearer is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
