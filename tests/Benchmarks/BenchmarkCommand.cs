@@ -8,6 +8,7 @@ namespace Benchmarks;
 /// <c>memory --count N [--concurrency C]</c>: provision N databases and report the service's resident memory.
 /// <c>hrana-select --count N [--concurrency C]</c>: point SELECTs through the libSQL endpoint; requests/s and latency.
 /// <c>migrate --children N [--runs R]</c>: one ADD COLUMN fanned out to N children; databases/s and write-blocked time.
+/// <c>webhook-ready --count N [--concurrency C]</c>: svix-signed user.created events; time until each user's database is ready.
 /// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S]</c>: the gateway's and telemetry's cost, with wrk.
 /// <c>hrana-vs-api [--users U] [--todos N] [--concurrency C] [--seconds S] [--telemetry off]</c>: one todo over libSQL and over the todo API.
 /// </summary>
@@ -25,13 +26,14 @@ internal static class BenchmarkCommand
                 return await HranaVsApiBenchmark.RunAsync(Option(args, "--users", 20), Option(args, "--todos", 50), Option(args, "--concurrency", 16), seconds, !args.Contains("off"));
         }
 
-        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate"))
+        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate" or "webhook-ready"))
         {
             await Console.Error.WriteLineAsync(
                 "usage: dotnet run -c Release --project tests/Benchmarks -- create-databases --count 10000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- memory --count 100000 [--concurrency 4]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-select --count 20000 [--concurrency 16]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- migrate --children 10000 [--runs 3]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- webhook-ready --count 5000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]");
             return 2;
@@ -49,6 +51,7 @@ internal static class BenchmarkCommand
             "memory" => await MemoryBenchmark.RunAsync(environment, count, concurrency),
             "migrate" => await MigrateBenchmark.RunAsync(environment, Option(args, "--children", 10_000), Option(args, "--runs", 3)),
             "hrana-select" => await HranaSelectBenchmark.RunAsync(environment, count, concurrency),
+            "webhook-ready" => await WebhookBenchmark.RunAsync(environment, count, concurrency),
             _ => await CreateBenchmark.RunAsync(environment, count, concurrency),
         };
         // Other work on the machine shows up in the tail latencies; the load says how quiet it was.

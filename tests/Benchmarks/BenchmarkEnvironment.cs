@@ -13,6 +13,9 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
 {
     public const string Token = "benchmark-token";
 
+    /// <summary>The svix signing secret tenantservice verifies webhooks with.</summary>
+    public static readonly string WebhookSecret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     private Process? _redisServer;
     private Dictionary<string, string> _serviceEnvironment = [];
 
@@ -38,6 +41,7 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
                 ["DATA_DIR"] = environment.DataDirectory,
                 ["ConnectionStrings__cache"] = environment.Redis,
                 ["PLATFORM_API_TOKEN"] = Token,
+                ["CLERK_WEBHOOK_SECRET"] = WebhookSecret,
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
             };

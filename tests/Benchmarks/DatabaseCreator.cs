@@ -44,7 +44,8 @@ internal sealed class DatabaseCreator(HttpClient client)
         return (clientTimes, serverTimes, clock.Elapsed);
     }
 
-    private static double ServerMs(HttpResponseMessage response)
+    /// <summary>The service's own time for the request, from its Server-Timing header; NaN if it sent none.</summary>
+    internal static double ServerMs(HttpResponseMessage response)
     {
         if (response.Headers.TryGetValues("Server-Timing", out var values))
         {
