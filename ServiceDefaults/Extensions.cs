@@ -23,6 +23,12 @@ public static class Extensions
     /// <summary>The path of the liveness check: only checks tagged "live" run.</summary>
     public const string AlivenessEndpointPath = "/alive";
 
+    /// <summary>The setting that bounds how many new traces each service instance records per second; 0 records all.</summary>
+    public const string TracesPerSecondSetting = "TRACES_PER_SECOND";
+
+    /// <summary>Far above what a person clicking through the system produces, far below a load test.</summary>
+    public const int DefaultTracesPerSecond = 100;
+
     /// <summary>Adds telemetry, health checks, service discovery and HttpClient resilience.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -72,11 +78,6 @@ public static class Extensions
         builder.AddOpenTelemetryExporters();
         return builder;
     }
-
-    /// <summary>The setting that bounds how many new traces each service instance records per second; 0 records all.</summary>
-    public const string TracesPerSecondSetting = "TRACES_PER_SECOND";
-
-    public const int DefaultTracesPerSecond = 100;
 
     /// <summary>Parent-based: a service follows its caller's decision, so traces are never recorded in part.</summary>
     public static Sampler TraceSampler(IConfiguration configuration)

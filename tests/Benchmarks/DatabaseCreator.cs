@@ -30,17 +30,12 @@ internal sealed class DatabaseCreator(HttpClient client)
     {
         var clientTimes = new double[count];
         var serverTimes = new double[count];
-        var next = -1;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (index, _) =>
         {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < count)
-            {
-                (clientTimes[index], serverTimes[index]) = await CreateChildAsync($"{prefix}-{index}", schema);
-                progress?.Invoke(index + 1);
-            }
-        })));
+            (clientTimes[index], serverTimes[index]) = await CreateChildAsync($"{prefix}-{index}", schema);
+            progress?.Invoke(index + 1);
+        });
         return (clientTimes, serverTimes, clock.Elapsed);
     }
 

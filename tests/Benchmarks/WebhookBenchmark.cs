@@ -32,26 +32,21 @@ internal static class WebhookBenchmark
     {
         var clientTimes = new double[count];
         var serverTimes = new double[count];
-        var next = -1;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (index, _) =>
         {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < count)
+            using var request = UserCreated($"user_{prefix}_{index}");
+            var started = Stopwatch.GetTimestamp();
+            using var response = await client.SendAsync(request);
+            clientTimes[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var answer = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode || !answer.Contains("\"created\"", StringComparison.Ordinal))
             {
-                using var request = UserCreated($"user_{prefix}_{index}");
-                var started = Stopwatch.GetTimestamp();
-                using var response = await client.SendAsync(request);
-                clientTimes[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                var answer = await response.Content.ReadAsStringAsync();
-                if (!response.IsSuccessStatusCode || !answer.Contains("\"created\"", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"user.created {index}: {(int)response.StatusCode} {answer}");
-                }
-
-                serverTimes[index] = DatabaseCreator.ServerMs(response);
+                throw new InvalidOperationException($"user.created {index}: {(int)response.StatusCode} {answer}");
             }
-        })));
+
+            serverTimes[index] = DatabaseCreator.ServerMs(response);
+        });
         return (clientTimes, serverTimes, clock.Elapsed);
     }
 
