@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Benchmarks;
 
@@ -9,6 +10,7 @@ namespace Benchmarks;
 /// <c>hrana-select --count N [--concurrency C]</c>: point SELECTs through the libSQL endpoint; requests/s and latency.
 /// <c>migrate --children N [--runs R]</c>: one ADD COLUMN fanned out to N children; databases/s and write-blocked time.
 /// <c>gateway [--users U] [--concurrency C] [--seconds S] [--telemetry off]</c>: the gateway's cost against direct calls.
+/// <c>todos [--tenants N] [--concurrency C] [--seconds S] [--zipf s]</c>: todoservice under a Zipf load over N tenants.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -21,19 +23,20 @@ internal static class BenchmarkCommand
                 TimeSpan.FromSeconds(Option(args, "--seconds", 10)), !args.Contains("off"));
         }
 
-        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate"))
+        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate" or "todos"))
         {
             await Console.Error.WriteLineAsync(
                 "usage: dotnet run -c Release --project tests/Benchmarks -- create-databases --count 10000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- memory --count 100000 [--concurrency 4]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-select --count 20000 [--concurrency 16]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- migrate --children 10000 [--runs 3]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--concurrency 16] [--seconds 10] [--telemetry off]");
+                "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--concurrency 16] [--seconds 10] [--telemetry off]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0]");
             return 2;
         }
 
         var count = Option(args, "--count", args[0] switch { "memory" => 100_000, "hrana-select" => 20_000, _ => 10_000 });
-        var concurrency = Option(args, "--concurrency", args[0] switch { "memory" => 4, "hrana-select" => 16, _ => 1 });
+        var concurrency = Option(args, "--concurrency", args[0] switch { "memory" => 4, "hrana-select" or "todos" => 16, _ => 1 });
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         await using var environment = await BenchmarkEnvironment.StartAsync();
         Console.WriteLine($"TenantService pid {environment.Service.ProcessId}, DATA_DIR {environment.DataDirectory}, Redis {environment.Redis}");
@@ -44,6 +47,8 @@ internal static class BenchmarkCommand
             "memory" => await MemoryBenchmark.RunAsync(environment, count, concurrency),
             "migrate" => await MigrateBenchmark.RunAsync(environment, Option(args, "--children", 10_000), Option(args, "--runs", 3)),
             "hrana-select" => await HranaSelectBenchmark.RunAsync(environment, count, concurrency),
+            "todos" => await TodosBenchmark.RunAsync(environment, Option(args, "--tenants", 100_000), concurrency,
+                TimeSpan.FromSeconds(Option(args, "--seconds", 20)), Option(args, "--zipf", 1.0)),
             _ => await CreateBenchmark.RunAsync(environment, count, concurrency),
         };
         // Other work on the machine shows up in the tail latencies; the load says how quiet it was.
@@ -54,10 +59,10 @@ internal static class BenchmarkCommand
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static int Option(string[] args, string name, int fallback)
+    private static T Option<T>(string[] args, string name, T fallback) where T : INumber<T>
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+        return index >= 0 && index + 1 < args.Length && T.TryParse(args[index + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > T.Zero
             ? value
             : fallback;
     }
