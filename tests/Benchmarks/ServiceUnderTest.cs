@@ -75,7 +75,10 @@ internal sealed class ServiceUnderTest : IDisposable
         throw new TimeoutException($"{_project} did not become ready in 120 s.");
     }
 
-    /// <summary>A field of /proc/&lt;pid&gt;/status in MiB: VmRSS (resident now) or VmHWM (peak resident).</summary>
+    /// <summary>
+    /// A field of /proc/&lt;pid&gt;/status in MiB: VmRSS (resident now), VmHWM (peak resident), or the parts of VmRSS:
+    /// RssAnon (heaps), RssFile (mapped files: the runtime and assemblies), RssShmem (shared memory: SQLite's WAL indexes).
+    /// </summary>
     public double StatusMebibytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))

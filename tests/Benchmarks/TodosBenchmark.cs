@@ -60,7 +60,7 @@ internal static class TodosBenchmark
         var rss = service.StatusMebibytes("VmRSS");
         var rssMegabytes = rss * 1024 * 1024 / 1e6;
         Console.WriteLine(FormattableString.Invariant(
-            $"todoservice after the load: RSS {rss:0} MiB ({rssMegabytes:0} MB), peak {service.StatusMebibytes("VmHWM"):0} MiB, of which the GC heap commits {metrics.Latest("dotnet.gc.last_collection.memory.committed_size") / (1024 * 1024):0} MiB; {service.OpenFiles} open files"));
+            $"todoservice after the load: RSS {rss:0} MiB ({rssMegabytes:0} MB; anonymous {service.StatusMebibytes("RssAnon"):0}, files {service.StatusMebibytes("RssFile"):0}, shared {service.StatusMebibytes("RssShmem"):0}), peak {service.StatusMebibytes("VmHWM"):0} MiB, of which the GC commits {metrics.Latest("dotnet.gc.last_collection.memory.committed_size") / (1024 * 1024):0} MiB (heap {metrics.Latest("dotnet.gc.last_collection.heap.size") / (1024 * 1024):0} MiB at the last collection); {service.OpenFiles} open files"));
 
         var listP50 = Percentiles.Of([.. measured.List.Server], 50);
         Console.WriteLine(listP50 <= TargetListP50Ms
