@@ -8,6 +8,7 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+app.UseServerTiming();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Tenancy.Databases;
 using Tenancy.Metadata;
 
@@ -12,7 +11,8 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
 {
     private readonly SemaphoreSlim _writerSlot = new(1, 1);
     private readonly SemaphoreSlim _readerSlots = new(readers, readers);
-    private readonly ConcurrentBag<PooledConnection> _idleReaders = [];
+    // Under _lock: a thousand open tenants each with a ConcurrentBag would keep per-thread queues (and finalizers) alive.
+    private readonly Stack<PooledConnection> _idleReaders = new();
     private readonly Lock _lock = new();
     private PooledConnection? _writer;
     private bool _writerLeased;
@@ -31,6 +31,7 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     {
         var slot = mode == TenantAccessMode.Write ? _writerSlot : _readerSlots;
         await slot.WaitAsync(cancellationToken);
+        PooledConnection? idle = null;
         lock (_lock)
         {
             if (_closed)
@@ -40,13 +41,17 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
             }
 
             _writerLeased |= mode == TenantAccessMode.Write;
+            if (mode == TenantAccessMode.Read)
+            {
+                _idleReaders.TryPop(out idle);
+            }
         }
 
         try
         {
             var connection = mode == TenantAccessMode.Write
                 ? _writer ??= Open(readOnly: false)
-                : _idleReaders.TryTake(out var idle) ? idle : Open(readOnly: true);
+                : idle ?? Open(readOnly: true);
             return new TenantLease(this, connection, mode);
         }
         catch
@@ -64,7 +69,7 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
             closed = _closed;
             if (!closed && mode == TenantAccessMode.Read)
             {
-                _idleReaders.Add(connection);
+                _idleReaders.Push(connection);
             }
         }
 
@@ -84,6 +89,7 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     public void Close()
     {
         bool writerIdle;
+        PooledConnection[] idleReaders;
         lock (_lock)
         {
             if (_closed)
@@ -93,9 +99,11 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
 
             _closed = true;
             writerIdle = !_writerLeased;
+            idleReaders = [.. _idleReaders];
+            _idleReaders.Clear();
         }
 
-        while (_idleReaders.TryTake(out var reader))
+        foreach (var reader in idleReaders)
         {
             reader.Dispose();
         }

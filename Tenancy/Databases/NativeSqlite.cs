@@ -3,11 +3,15 @@ using System.Runtime.InteropServices;
 namespace Tenancy.Databases;
 
 /// <summary>
-/// The one native call SQLitePCLRaw does not wrap: <c>sqlite3_trace_v2</c>, which reports statement start and end
-/// without expanding bound parameters into text (the legacy <c>sqlite3_trace</c> does, at a cost per blob byte).
+/// The native calls SQLitePCLRaw does not wrap: <c>sqlite3_trace_v2</c>, which reports statement start and end
+/// without expanding bound parameters into text (the legacy <c>sqlite3_trace</c> does, at a cost per blob byte), and
+/// the <c>sqlite3_config</c> forms that size what every connection reserves.
 /// </summary>
 internal static class NativeSqlite
 {
+    private const int ConfigPageCache = 7;
+    private const int ConfigLookaside = 13;
+
     public const uint TraceStatement = 0x01;
     public const uint TraceProfile = 0x02;
 
@@ -19,4 +23,29 @@ internal static class NativeSqlite
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     public delegate int TraceCallback(uint mask, IntPtr context, IntPtr p, IntPtr x);
+
+    /// <summary>
+    /// Makes each connection reserve ~45 KiB instead of ~240 KiB: no lookaside, and no 20-page first allocation for each
+    /// page cache (main and TEMP alike); pages are allocated as they are used. A service keeps a thousand tenants open.
+    /// Works only before SQLite's first connection in the process; false when it was too late or is not tried.
+    /// </summary>
+    public static bool TryReserveLessPerConnection()
+    {
+        // sqlite3_config is variadic: its int and pointer arguments travel like fixed ones on Linux (x64 and arm64),
+        // not on Apple arm64, so the call is made only where it is known to arrive intact.
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        return ConfigPointerIntInt(ConfigPageCache, IntPtr.Zero, 0, 0) == 0 & ConfigIntInt(ConfigLookaside, 0, 0) == 0;
+    }
+
+#pragma warning disable SYSLIB1054 // As above: blittable arguments, one declaration per argument shape of the variadic call.
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_config", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    private static extern int ConfigPointerIntInt(int option, IntPtr pointer, int first, int second);
+
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_config", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    private static extern int ConfigIntInt(int option, int first, int second);
+#pragma warning restore SYSLIB1054
 }

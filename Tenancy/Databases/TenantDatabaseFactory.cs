@@ -11,7 +11,8 @@ namespace Tenancy.Databases;
 /// <remarks>
 /// <para>Every connection: <c>Pooling=False</c> (the caller owns and disposes it), <c>Mode=ReadWrite</c> or <c>ReadOnly</c>
 /// (files are never created implicitly; <see cref="Create(string, DatabaseKind, string?)"/> makes new ones),
-/// <c>journal_mode=WAL</c>, <c>busy_timeout</c>, <c>foreign_keys=ON</c>. Closing and reopening re-applies all of it.</para>
+/// <c>journal_mode=WAL</c>, <c>busy_timeout</c>, <c>foreign_keys=ON</c>. Closing and reopening re-applies all of it.
+/// Connections reserve no lookaside and grow their page caches page by page (set once per process, before the first).</para>
 /// <para>Every kind but <see cref="DatabaseKind.Platform"/> also gets:</para>
 /// <list type="bullet">
 /// <item>a size cap: <c>max_page_count</c> (and the same for TEMP tables) from <see cref="TenantDatabaseOptions.MaxDatabaseSizeBytes"/>,
@@ -31,6 +32,9 @@ public sealed class TenantDatabaseFactory
 {
     private readonly TenantDatabaseOptions _options;
     private readonly TimeProvider _timeProvider;
+
+    // Every connection of the process comes from a factory, so this runs before SQLite's first one.
+    static TenantDatabaseFactory() => NativeSqlite.TryReserveLessPerConnection();
 
     /// <summary>Creates a factory.</summary>
     /// <param name="layout">Where database files live.</param>

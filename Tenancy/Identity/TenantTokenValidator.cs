@@ -26,7 +26,7 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
     {
         if (validated.TryGetValue(token, out var known))
         {
-            if (CheckLifetime(known.Token) is { } expired)
+            if (CheckLifetime(known.ValidFrom, known.ValidTo) is { } expired)
             {
                 validated.TryRemove(token, out _);
                 return expired;
@@ -43,7 +43,8 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
                 validated.Clear();
             }
 
-            validated[token] = new ValidatedToken(handler.ReadJsonWebToken(token), validation.Identity!.Clone());
+            var lifetime = handler.ReadJsonWebToken(token);
+            validated[token] = new ValidatedToken(lifetime.ValidFrom, lifetime.ValidTo, validation.Identity!.Clone());
         }
 
         return validation;
@@ -127,24 +128,23 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
         RoleClaimType = "role",
     };
 
-    private TokenValidation? CheckLifetime(JsonWebToken token)
-    {
-        if (!token.TryGetPayloadValue<long>("exp", out _))
-        {
-            return TokenValidation.Refused(TokenFailure.NoExpiration, "The token has no 'exp' claim.");
-        }
+    private TokenValidation? CheckLifetime(JsonWebToken token) => token.TryGetPayloadValue<long>("exp", out _)
+        ? CheckLifetime(token.ValidFrom, token.ValidTo)
+        : TokenValidation.Refused(TokenFailure.NoExpiration, "The token has no 'exp' claim.");
 
+    private TokenValidation? CheckLifetime(DateTime validFrom, DateTime validTo)
+    {
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        if (token.ValidTo.Add(options.ClockSkew) < now)
+        if (validTo.Add(options.ClockSkew) < now)
         {
             return TokenValidation.Refused(TokenFailure.Expired,
-                $"The token expired at {token.ValidTo.ToString("O", CultureInfo.InvariantCulture)}.");
+                $"The token expired at {validTo.ToString("O", CultureInfo.InvariantCulture)}.");
         }
 
-        if (token.ValidFrom != DateTime.MinValue && token.ValidFrom.Subtract(options.ClockSkew) > now)
+        if (validFrom != DateTime.MinValue && validFrom.Subtract(options.ClockSkew) > now)
         {
             return TokenValidation.Refused(TokenFailure.NotYetValid,
-                $"The token is not valid before {token.ValidFrom.ToString("O", CultureInfo.InvariantCulture)}.");
+                $"The token is not valid before {validFrom.ToString("O", CultureInfo.InvariantCulture)}.");
         }
 
         return null;
@@ -185,5 +185,6 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
         return identity;
     }
 
-    private sealed record ValidatedToken(JsonWebToken Token, ClaimsIdentity Identity);
+    // Only what later requests check: the parsed token itself would keep ~1.5 KiB per remembered token alive.
+    private sealed record ValidatedToken(DateTime ValidFrom, DateTime ValidTo, ClaimsIdentity Identity);
 }

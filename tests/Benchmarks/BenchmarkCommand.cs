@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Benchmarks;
 
@@ -11,6 +12,7 @@ namespace Benchmarks;
 /// <c>webhook-ready --count N [--concurrency C]</c>: svix-signed user.created events; time until each user's database is ready.
 /// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S]</c>: the gateway's and telemetry's cost, with wrk.
 /// <c>hrana-vs-api [--users U] [--todos N] [--concurrency C] [--seconds S] [--telemetry off]</c>: one todo over libSQL and over the todo API.
+/// <c>todos [--tenants N] [--concurrency C] [--seconds S] [--zipf s]</c>: todoservice under a Zipf load over N tenants.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -26,7 +28,7 @@ internal static class BenchmarkCommand
                 return await HranaVsApiBenchmark.RunAsync(Option(args, "--users", 20), Option(args, "--todos", 50), Option(args, "--concurrency", 16), seconds, !args.Contains("off"));
         }
 
-        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate" or "webhook-ready"))
+        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate" or "webhook-ready" or "todos"))
         {
             await Console.Error.WriteLineAsync(
                 "usage: dotnet run -c Release --project tests/Benchmarks -- create-databases --count 10000 [--concurrency 1]\n" +
@@ -35,12 +37,13 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- migrate --children 10000 [--runs 3]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- webhook-ready --count 5000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]");
+                "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0]");
             return 2;
         }
 
         var count = Option(args, "--count", args[0] switch { "memory" => 100_000, "hrana-select" => 20_000, _ => 10_000 });
-        var concurrency = Option(args, "--concurrency", args[0] switch { "memory" => 4, "hrana-select" => 16, _ => 1 });
+        var concurrency = Option(args, "--concurrency", args[0] switch { "memory" => 4, "hrana-select" or "todos" => 16, _ => 1 });
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         await using var environment = await BenchmarkEnvironment.StartAsync();
         Console.WriteLine($"TenantService pid {environment.Service.ProcessId}, DATA_DIR {environment.DataDirectory}, Redis {environment.Redis}");
@@ -52,6 +55,8 @@ internal static class BenchmarkCommand
             "migrate" => await MigrateBenchmark.RunAsync(environment, Option(args, "--children", 10_000), Option(args, "--runs", 3)),
             "hrana-select" => await HranaSelectBenchmark.RunAsync(environment, count, concurrency),
             "webhook-ready" => await WebhookBenchmark.RunAsync(environment, count, concurrency),
+            "todos" => await TodosBenchmark.RunAsync(environment, Option(args, "--tenants", 100_000), concurrency,
+                TimeSpan.FromSeconds(Option(args, "--seconds", 20)), Option(args, "--zipf", 1.0)),
             _ => await CreateBenchmark.RunAsync(environment, count, concurrency),
         };
         // Other work on the machine shows up in the tail latencies; the load says how quiet it was.
@@ -62,10 +67,10 @@ internal static class BenchmarkCommand
     internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static int Option(string[] args, string name, int fallback)
+    private static T Option<T>(string[] args, string name, T fallback) where T : INumber<T>
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+        return index >= 0 && index + 1 < args.Length && T.TryParse(args[index + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > T.Zero
             ? value
             : fallback;
     }

@@ -7,7 +7,7 @@ namespace Benchmarks;
 
 /// <summary>
 /// A fresh temporary DATA_DIR, a real Redis (REDIS_URL, or a redis-server started here) and TenantService
-/// started as its own process from its Release build, as the AppHost would start it.
+/// started as its own process from its Release build, as the AppHost would start it; TodoService on request.
 /// </summary>
 internal sealed class BenchmarkEnvironment : IAsyncDisposable
 {
@@ -29,6 +29,10 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
 
     public HttpClient Client { get; private set; } = null!;
 
+    public ServiceUnderTest? TodoService { get; private set; }
+
+    public HttpClient? TodoClient { get; private set; }
+
     public static async Task<BenchmarkEnvironment> StartAsync()
     {
         var environment = new BenchmarkEnvironment(Directory.CreateTempSubdirectory("tenantservice-bench-").FullName);
@@ -36,21 +40,9 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
         {
             environment.Redis = Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url ? url : environment.StartRedis();
             var port = FreePort();
-            environment._serviceEnvironment = new Dictionary<string, string>
-            {
-                ["DATA_DIR"] = environment.DataDirectory,
-                ["ConnectionStrings__cache"] = environment.Redis,
-                ["PLATFORM_API_TOKEN"] = Token,
-                ["CLERK_WEBHOOK_SECRET"] = WebhookSecret,
-                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            };
-            environment.Service = ServiceUnderTest.Start(environment._serviceEnvironment);
-            environment.Client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
-            {
-                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
-                Timeout = TimeSpan.FromSeconds(60),
-            };
+            environment._serviceEnvironment = environment.ServiceSettings(port, new Dictionary<string, string> { ["PLATFORM_API_TOKEN"] = Token, ["CLERK_WEBHOOK_SECRET"] = WebhookSecret });
+            environment.Service = ServiceUnderTest.Start("TenantService", environment._serviceEnvironment);
+            environment.Client = NewClient(port);
             environment.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
             await environment.Service.WaitReadyAsync(environment.Client);
             return environment;
@@ -62,18 +54,32 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts TodoService on the same DATA_DIR and Redis, as the AppHost would, with <paramref name="settings"/> added;
+    /// <see cref="TodoClient"/> reaches it (no credentials of its own: each request brings a user's token).
+    /// </summary>
+    public async Task StartTodoServiceAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var port = FreePort();
+        TodoService = ServiceUnderTest.Start("TodoService", ServiceSettings(port, settings));
+        TodoClient = NewClient(port);
+        await TodoService.WaitReadyAsync(TodoClient);
+    }
+
     /// <summary>Kills the service and starts it again on the same DATA_DIR; returns the time until it answered.</summary>
     public async Task<TimeSpan> RestartServiceAsync()
     {
         Service.Dispose();
         var clock = Stopwatch.StartNew();
-        Service = ServiceUnderTest.Start(_serviceEnvironment);
+        Service = ServiceUnderTest.Start("TenantService", _serviceEnvironment);
         await Service.WaitReadyAsync(Client);
         return clock.Elapsed;
     }
 
     public async ValueTask DisposeAsync()
     {
+        TodoClient?.Dispose();
+        TodoService?.Dispose();
         Client?.Dispose();
         Service?.Dispose();
         if (_redisServer is { HasExited: false })
@@ -92,6 +98,20 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
             Console.WriteLine($"Could not remove {DataDirectory}; remove it by hand.");
         }
     }
+
+    private Dictionary<string, string> ServiceSettings(int port, IReadOnlyDictionary<string, string> settings) => new(settings)
+    {
+        ["DATA_DIR"] = DataDirectory,
+        ["ConnectionStrings__cache"] = Redis,
+        ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+    };
+
+    private static HttpClient NewClient(int port) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+        Timeout = TimeSpan.FromSeconds(60),
+    };
 
     private string StartRedis()
     {

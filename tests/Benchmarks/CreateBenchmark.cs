@@ -8,10 +8,10 @@ internal static class CreateBenchmark
     public static async Task<int> RunAsync(BenchmarkEnvironment environment, int count, int concurrency)
     {
         var creator = new DatabaseCreator(environment.Client);
-        await creator.CreateManyAsync("warmup", "todos-schema", Warmup, concurrency);
+        await creator.CreateManyAsync(i => $"warmup-{i}", "todos-schema", Warmup, concurrency);
 
         Console.WriteLine($"Creating {count} children of todos-schema, {concurrency} at a time...");
-        var (client, server, elapsed) = await creator.CreateManyAsync("bench", "todos-schema", count, concurrency);
+        var (client, server, elapsed) = await creator.CreateManyAsync(i => $"bench-{i}", "todos-schema", count, concurrency);
 
         Console.WriteLine(FormattableString.Invariant($"inside the service (Server-Timing): {Percentiles.Summary(server)}"));
         Console.WriteLine(FormattableString.Invariant($"at the client:                     {Percentiles.Summary(client)}"));

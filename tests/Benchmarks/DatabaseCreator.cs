@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -21,38 +20,21 @@ internal sealed class DatabaseCreator(HttpClient client)
             throw new InvalidOperationException($"create {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
 
-        return (clientMs, ServerMs(response));
+        return (clientMs, ServerTimingHeader.Milliseconds(response));
     }
 
-    /// <summary>Runs <paramref name="count"/> creates with <paramref name="concurrency"/> in flight; returns each one's timings.</summary>
+    /// <summary>Runs <paramref name="count"/> creates, database <c>i</c> named <paramref name="nameOf"/>(i), with <paramref name="concurrency"/> in flight; returns each one's timings.</summary>
     public async Task<(double[] Client, double[] Server, TimeSpan Elapsed)> CreateManyAsync(
-        string prefix, string schema, int count, int concurrency, Action<int>? progress = null)
+        Func<int, string> nameOf, string schema, int count, int concurrency, Action<int>? progress = null)
     {
         var clientTimes = new double[count];
         var serverTimes = new double[count];
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (index, _) =>
         {
-            (clientTimes[index], serverTimes[index]) = await CreateChildAsync($"{prefix}-{index}", schema);
+            (clientTimes[index], serverTimes[index]) = await CreateChildAsync(nameOf(index), schema);
             progress?.Invoke(index + 1);
         });
         return (clientTimes, serverTimes, clock.Elapsed);
-    }
-
-    /// <summary>The service's own time for the request, from its Server-Timing header; NaN if it sent none.</summary>
-    internal static double ServerMs(HttpResponseMessage response)
-    {
-        if (response.Headers.TryGetValues("Server-Timing", out var values))
-        {
-            foreach (var part in string.Join(",", values).Split([';', ','], StringSplitOptions.TrimEntries))
-            {
-                if (part.StartsWith("dur=", StringComparison.Ordinal))
-                {
-                    return double.Parse(part[4..], CultureInfo.InvariantCulture);
-                }
-            }
-        }
-
-        return double.NaN;
     }
 }

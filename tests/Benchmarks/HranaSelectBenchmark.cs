@@ -86,22 +86,6 @@ internal static class HranaSelectBenchmark
             }
         }
 
-        return (text, ServerMs(response));
-    }
-
-    private static double ServerMs(HttpResponseMessage response)
-    {
-        if (response.Headers.TryGetValues("Server-Timing", out var values))
-        {
-            foreach (var part in string.Join(",", values).Split([';', ','], StringSplitOptions.TrimEntries))
-            {
-                if (part.StartsWith("dur=", StringComparison.Ordinal))
-                {
-                    return double.Parse(part[4..], CultureInfo.InvariantCulture);
-                }
-            }
-        }
-
-        return double.NaN;
+        return (text, ServerTimingHeader.Milliseconds(response));
     }
 }

@@ -13,7 +13,7 @@ internal static class MemoryBenchmark
         var step = Math.Max(1, count / 10);
         var reported = 0;
         var gate = new Lock();
-        var (_, server, elapsed) = await creator.CreateManyAsync("mem", "todos-schema", count, concurrency, done =>
+        var (_, server, elapsed) = await creator.CreateManyAsync(i => $"mem-{i}", "todos-schema", count, concurrency, done =>
         {
             lock (gate)
             {

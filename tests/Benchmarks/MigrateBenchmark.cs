@@ -24,7 +24,7 @@ internal static class MigrateBenchmark
         await PostOkAsync(client, Databases, new { name = Schema, is_schema = true });
         await PostOkAsync(client, $"{Databases}/{Schema}/migrations", new { sql = "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);", wait = true });
         Console.WriteLine($"Creating {children} children of {Schema}...");
-        var (_, _, createTime) = await new DatabaseCreator(client).CreateManyAsync("tenant", Schema, children, concurrency: 8);
+        var (_, _, createTime) = await new DatabaseCreator(client).CreateManyAsync(i => $"tenant-{i}", Schema, children, concurrency: 8);
         Console.WriteLine(FormattableString.Invariant($"created in {createTime.TotalSeconds:0.0} s"));
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(environment.Redis);

@@ -4,18 +4,27 @@ using System.Net;
 
 namespace Benchmarks;
 
-/// <summary>The TenantService process: started from its build output, its memory read from /proc.</summary>
+/// <summary>A service (TenantService, TodoService) as its own process: started from its build output, its memory and files read from /proc.</summary>
 internal sealed class ServiceUnderTest : IDisposable
 {
     private readonly Process _process;
+    private readonly string _project;
 
-    private ServiceUnderTest(Process process) => _process = process;
+    private ServiceUnderTest(Process process, string project)
+    {
+        _process = process;
+        _project = project;
+    }
 
     public int ProcessId => _process.Id;
 
-    public static ServiceUnderTest Start(IReadOnlyDictionary<string, string> environment)
+    /// <summary>Entries of /proc/&lt;pid&gt;/fd: files, sockets and pipes the process holds open.</summary>
+    public int OpenFiles => Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
+
+    /// <summary>Starts <c>dotnet &lt;project&gt;.dll</c> from the project's output in the benchmark's own configuration.</summary>
+    public static ServiceUnderTest Start(string project, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [ServiceAssembly()])
+        var start = new ProcessStartInfo("dotnet", [ServiceAssembly(project)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -29,11 +38,12 @@ internal sealed class ServiceUnderTest : IDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         // Drained so a full pipe never stalls the service; warnings and errors are shown.
         var showNext = false;
-        process.OutputDataReceived += (_, e) => Show(e.Data, ref showNext);
-        process.ErrorDataReceived += (_, e) => Show(e.Data, ref showNext);
+        var label = project.ToLowerInvariant();
+        process.OutputDataReceived += (_, e) => Show(label, e.Data, ref showNext);
+        process.ErrorDataReceived += (_, e) => Show(label, e.Data, ref showNext);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceUnderTest(process);
+        return new ServiceUnderTest(process, project);
     }
 
     public async Task WaitReadyAsync(HttpClient client)
@@ -43,7 +53,7 @@ internal sealed class ServiceUnderTest : IDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"TenantService exited with code {_process.ExitCode}.");
+                throw new InvalidOperationException($"{_project} exited with code {_process.ExitCode}.");
             }
 
             try
@@ -62,10 +72,13 @@ internal sealed class ServiceUnderTest : IDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("TenantService did not become ready in 120 s.");
+        throw new TimeoutException($"{_project} did not become ready in 120 s.");
     }
 
-    /// <summary>A field of /proc/&lt;pid&gt;/status in MiB: VmRSS (resident now) or VmHWM (peak resident).</summary>
+    /// <summary>
+    /// A field of /proc/&lt;pid&gt;/status in MiB: VmRSS (resident now), VmHWM (peak resident), or the parts of VmRSS:
+    /// RssAnon (heaps), RssFile (mapped files: the runtime and assemblies), RssShmem (shared memory: SQLite's WAL indexes).
+    /// </summary>
     public double StatusMebibytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
@@ -92,7 +105,7 @@ internal sealed class ServiceUnderTest : IDisposable
     }
 
     // The console logger writes "warn: Category[id]" and then the message on the next line.
-    private static void Show(string? line, ref bool showNext)
+    private static void Show(string label, string? line, ref bool showNext)
     {
         if (line is null)
         {
@@ -102,13 +115,13 @@ internal sealed class ServiceUnderTest : IDisposable
         var header = line.StartsWith("warn", StringComparison.Ordinal) || line.StartsWith("fail", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal);
         if (header || showNext)
         {
-            Console.WriteLine($"  [tenantservice] {line}");
+            Console.WriteLine($"  [{label}] {line}");
         }
 
         showNext = header;
     }
 
-    private static string ServiceAssembly()
+    private static string ServiceAssembly(string project)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = output.Parent!.Name;
@@ -119,7 +132,7 @@ internal sealed class ServiceUnderTest : IDisposable
         }
 
         var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Aspire.sln not found above the benchmark."),
-            "TenantService", "bin", configuration, output.Name, "TenantService.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"'{path}' is missing; build TenantService in {configuration}.", path);
+            project, "bin", configuration, output.Name, project + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"'{path}' is missing; build {project} in {configuration}.", path);
     }
 }

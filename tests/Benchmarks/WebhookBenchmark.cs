@@ -45,7 +45,7 @@ internal static class WebhookBenchmark
                 throw new InvalidOperationException($"user.created {index}: {(int)response.StatusCode} {answer}");
             }
 
-            serverTimes[index] = DatabaseCreator.ServerMs(response);
+            serverTimes[index] = ServerTimingHeader.Milliseconds(response);
         });
         return (clientTimes, serverTimes, clock.Elapsed);
     }

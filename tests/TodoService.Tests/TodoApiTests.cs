@@ -159,6 +159,21 @@ public sealed class TodoApiTests(TodoServiceFixture fixture) : IClassFixture<Tod
     }
 
     [Fact]
+    public async Task AnswersTellTheTimeSpentInsideTheServiceEvenWhenRefused()
+    {
+        var (_, client) = await fixture.NewUserAsync();
+
+        var listed = await client.GetAsync("/api/todos");
+        var refused = await fixture.Service.CreateClient().GetAsync("/api/todos");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        foreach (var response in new[] { listed, refused })
+        {
+            Assert.Matches(@"^app;dur=\d+(\.\d+)?$", Assert.Single(response.Headers.GetValues("Server-Timing")));
+        }
+    }
+
+    [Fact]
     public async Task MeReportsTheUsersDatabaseAndSchemaVersion()
     {
         var (userId, client) = await fixture.NewUserAsync();

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Tenancy.Connections;
+using Tenancy.Databases;
+
+namespace Benchmarks;
+
+/// <summary>
+/// <c>todos [--tenants N] [--concurrency C] [--seconds S] [--zipf s]</c>: N user databases provisioned through the
+/// platform API, todoservice as its own process, and a load that picks tenants by Zipf(s). Reports requests/s and
+/// latency of lists and creates at the client and inside the service, the connection cache's hit ratio, RSS and open files;
+/// then the same for warm requests only (tenants whose database stays open).
+/// </summary>
+internal static class TodosBenchmark
+{
+    private const string UserSchema = "todos-schema";
+    private const double CreateShare = 0.10;
+    private const int ProvisionConcurrency = 4;
+    private const int SeededTenants = 1_000;
+    private const double TargetListP50Ms = 1;
+    private const double TargetRssMegabytes = 300;
+
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
+
+    public static async Task<int> RunAsync(BenchmarkEnvironment environment, int tenants, int concurrency, TimeSpan duration, double exponent)
+    {
+        var cacheBound = new TenantConnectionCacheOptions().MaxOpenDatabases;
+        Console.WriteLine(FormattableString.Invariant(
+            $"{tenants} tenants, Zipf s={exponent}, {concurrency} concurrent, {CreateShare:P0} creates, warm-up {WarmUp.TotalSeconds:0} s, measured {duration.TotalSeconds:0} s, MaxOpenDatabases {cacheBound} (default)"));
+        await ProvisionAsync(environment, tenants);
+
+        var signingKey = UserTokens.NewSigningKeyPem();
+        var clock = Stopwatch.StartNew();
+        var tokens = UserTokens.Mint(signingKey, tenants, UserId);
+        Console.WriteLine(FormattableString.Invariant($"{tenants} user tokens signed in {clock.Elapsed.TotalSeconds:0.0} s (before the load, never timed)"));
+
+        await using var metrics = await ServiceMetrics.StartAsync();
+        await environment.StartTodoServiceAsync(new Dictionary<string, string>(metrics.ServiceSettings) { ["DEV_JWT_SIGNING_KEY"] = signingKey });
+        var service = environment.TodoService!;
+        Console.WriteLine(FormattableString.Invariant($"TodoService pid {service.ProcessId}: RSS {service.StatusMebibytes("VmRSS"):0} MiB, {service.OpenFiles} open files"));
+
+        var zipf = new ZipfSampler(tenants, exponent);
+        var load = new TodoLoad(environment.TodoClient!, tokens, zipf, CreateShare);
+        var seeded = Math.Min(SeededTenants, tenants);
+        clock.Restart();
+        await load.SeedAsync(seeded, TodoLoad.PageSize, concurrency);
+        Console.WriteLine(FormattableString.Invariant($"the {seeded} hottest tenants seeded with {TodoLoad.PageSize} todos each in {clock.Elapsed.TotalSeconds:0.0} s"));
+
+        var warmUp = await load.RunAsync(concurrency, WarmUp, seed: 1);
+        Console.WriteLine(FormattableString.Invariant($"warm-up: {Throughput(warmUp)}"));
+        var measured = await MeasureAsync("measured", load, metrics, concurrency, duration, seed: 2);
+        Console.WriteLine(FormattableString.Invariant($"  the {cacheBound} hottest tenants draw {zipf.ShareOfTop(cacheBound):P1} of requests"));
+        var rss = service.StatusMebibytes("VmRSS");
+        var rssMegabytes = rss * 1024 * 1024 / 1e6;
+        Console.WriteLine(FormattableString.Invariant(
+            $"todoservice after the load: RSS {rss:0} MiB ({rssMegabytes:0} MB; anonymous {service.StatusMebibytes("RssAnon"):0}, files {service.StatusMebibytes("RssFile"):0}, shared {service.StatusMebibytes("RssShmem"):0}), peak {service.StatusMebibytes("VmHWM"):0} MiB, of which the GC commits {metrics.Latest("dotnet.gc.last_collection.memory.committed_size") / (1024 * 1024):0} MiB (heap {metrics.Latest("dotnet.gc.last_collection.heap.size") / (1024 * 1024):0} MiB at the last collection); {service.OpenFiles} open files"));
+
+        // Warm requests: the same load over the hottest half of the cache bound, tenants LRU keeps open (its hit ratio shows it).
+        var hot = Math.Min(tenants, cacheBound / 2);
+        var warm = await MeasureAsync($"warm (hottest {hot} tenants)", new TodoLoad(environment.TodoClient!, tokens, new ZipfSampler(hot, exponent), CreateShare),
+            metrics, concurrency, duration, seed: 3);
+
+        var warmListP50 = Percentiles.Of([.. warm.List.Server], 50);
+        Console.WriteLine(warmListP50 <= TargetListP50Ms
+            ? FormattableString.Invariant($"target met: warm list p50 inside the service <= {TargetListP50Ms} ms")
+            : FormattableString.Invariant($"TARGET MISSED: warm list p50 inside the service <= {TargetListP50Ms} ms"));
+        Console.WriteLine(rssMegabytes <= TargetRssMegabytes
+            ? FormattableString.Invariant($"target met: RSS <= {TargetRssMegabytes} MB")
+            : FormattableString.Invariant($"TARGET MISSED: RSS <= {TargetRssMegabytes} MB"));
+        return measured.List.Errors + measured.Create.Errors + warm.List.Errors + warm.Create.Errors == 0 ? 0 : 1;
+    }
+
+    // A quiet moment before and after, so the cache counters exported then belong to this phase alone.
+    private static async Task<LoadResult> MeasureAsync(string phase, TodoLoad load, ServiceMetrics metrics, int concurrency, TimeSpan duration, int seed)
+    {
+        var before = await metrics.ReadCacheAfterAsync(DateTimeOffset.UtcNow);
+        var result = await load.RunAsync(concurrency, duration, seed);
+        var cache = (await metrics.ReadCacheAfterAsync(DateTimeOffset.UtcNow)).Since(before);
+        Console.WriteLine(FormattableString.Invariant($"{phase}: {Throughput(result)}"));
+        Console.WriteLine(FormattableString.Invariant($"  list   inside the service: {Percentiles.Summary([.. result.List.Server])}"));
+        Console.WriteLine(FormattableString.Invariant($"         at the client:      {Percentiles.Summary([.. result.List.Client])}"));
+        Console.WriteLine(FormattableString.Invariant($"  create inside the service: {Percentiles.Summary([.. result.Create.Server])}"));
+        Console.WriteLine(FormattableString.Invariant($"         at the client:      {Percentiles.Summary([.. result.Create.Client])}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"  connection cache: hit ratio {cache.HitRatio:P1} ({cache.Hits:0} hits, {cache.Misses:0} misses), {cache.Evictions:0} evictions, {cache.OpenDatabases:0} open databases"));
+        return result;
+    }
+
+    private static string UserId(int index) => $"bench_user_{index}";
+
+    // As the gateway provisions a first-time user: a child of USER_SCHEMA named by the MD5 of the user id.
+    private static async Task ProvisionAsync(BenchmarkEnvironment environment, int tenants)
+    {
+        var step = Math.Max(1, tenants / 10);
+        var (_, server, elapsed) = await new DatabaseCreator(environment.Client).CreateManyAsync(
+            index => TenantId.FromClerkId(UserId(index)).Value, UserSchema, tenants, ProvisionConcurrency, done =>
+            {
+                if (done % step == 0)
+                {
+                    Console.WriteLine(FormattableString.Invariant($"  {done,7} user databases"));
+                }
+            });
+        Console.WriteLine(FormattableString.Invariant(
+            $"{tenants} user databases provisioned in {elapsed.TotalSeconds:0} s ({tenants / elapsed.TotalSeconds:0} creates/s, {ProvisionConcurrency} at a time); inside tenantservice {Percentiles.Summary(server)}"));
+    }
+
+    private static string Throughput(LoadResult result)
+    {
+        var seconds = result.Elapsed.TotalSeconds;
+        var (lists, creates) = (result.List.Client.Count, result.Create.Client.Count);
+        return FormattableString.Invariant(
+            $"{(lists + creates) / seconds:0} requests/s over {seconds:0.0} s (list {lists / seconds:0}/s, create {creates / seconds:0}/s), {result.List.Errors + result.Create.Errors} errors");
+    }
+}
