@@ -29,6 +29,8 @@ internal static class ProjectInstanceFactory
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["OTEL_SERVICE_NAME"] = project.Name,
                 ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={name}-{Guid.NewGuid():N}",
+                // glibc gives busy threads arenas of their own, which fragment as thousands of SQLite connections open and close.
+                ["MALLOC_ARENA_MAX"] = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "2",
             };
             AddTelemetry(environment, context);
             AddReferences(environment, project, endpoints);

@@ -105,6 +105,7 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
         ["ConnectionStrings__cache"] = Redis,
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["MALLOC_ARENA_MAX"] = "2", // as the AppHost starts every service
     };
 
     private static HttpClient NewClient(int port) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
