@@ -8,12 +8,9 @@ internal static class HranaBody
 {
     public static async ValueTask<(ReadOnlyMemory<byte> Body, HranaHttpError? Error)> ReadAsync(HttpContext context, long limit)
     {
-        var tooLarge = new HranaHttpError(StatusCodes.Status413PayloadTooLarge, new HranaError(
-            $"The request body is larger than the limit of {limit} bytes ({limit / (1024 * 1024)} MiB) for a libSQL pipeline; split the work into several pipelines.",
-            HranaErrorCodes.BodyTooLarge));
         if (context.Request.ContentLength > limit)
         {
-            return (default, tooLarge);
+            return (default, TooLarge(limit));
         }
 
         // Raise the server's general limit for this route; this endpoint counts bytes itself below.
@@ -22,10 +19,11 @@ internal static class HranaBody
             sizeLimit.MaxRequestBodySize = limit + 1;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(context.Request.ContentLength is long length and > 0 ? (int)length : 4096);
+        // Sized to a declared length (plus the byte that shows the end), the body is read without growing or zeroing more.
+        var buffer = new ArrayBufferWriter<byte>(context.Request.ContentLength is long length and > 0 ? (int)length + 1 : 4096);
         while (true)
         {
-            var read = await context.Request.Body.ReadAsync(buffer.GetMemory(16 * 1024), context.RequestAborted);
+            var read = await context.Request.Body.ReadAsync(buffer.GetMemory(), context.RequestAborted);
             if (read == 0)
             {
                 break;
@@ -34,7 +32,7 @@ internal static class HranaBody
             buffer.Advance(read);
             if (buffer.WrittenCount > limit)
             {
-                return (default, tooLarge);
+                return (default, TooLarge(limit));
             }
         }
 
@@ -43,4 +41,8 @@ internal static class HranaBody
                 "The request body is empty; send a JSON object {\"baton\": null, \"requests\": [...]}.", HranaErrorCodes.ProtocolError)))
             : (buffer.WrittenMemory, null);
     }
+
+    private static HranaHttpError TooLarge(long limit) => new(StatusCodes.Status413PayloadTooLarge, new HranaError(
+        $"The request body is larger than the limit of {limit} bytes ({limit / (1024 * 1024)} MiB) for a libSQL pipeline; split the work into several pipelines.",
+        HranaErrorCodes.BodyTooLarge));
 }
