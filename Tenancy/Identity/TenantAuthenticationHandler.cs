@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -83,7 +84,7 @@ internal sealed partial class TenantAuthenticationHandler(
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers[HeaderNames.WWWAuthenticate] = challenge;
-        await Response.WriteAsJsonAsync(new ErrorBody(description), Context.RequestAborted);
+        await WriteErrorAsync(description);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
@@ -91,9 +92,7 @@ internal sealed partial class TenantAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status403Forbidden;
         Response.Headers[HeaderNames.WWWAuthenticate] =
             $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error=\"insufficient_scope\"";
-        await Response.WriteAsJsonAsync(
-            new ErrorBody("These credentials do not give access to this resource; a user token reaches only its own database."),
-            Context.RequestAborted);
+        await WriteErrorAsync("These credentials do not give access to this resource; a user token reaches only its own database.");
     }
 
     // Hashing both sides first makes the comparison's time independent of the guess's length too.
@@ -116,7 +115,15 @@ internal sealed partial class TenantAuthenticationHandler(
     // A quoted-string cannot hold a bare double quote or backslash (RFC 9110 section 5.6.4).
     private static string Quote(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
-    private sealed record ErrorBody(string Error);
+    // Exactly "application/json" with a "message": what libSQL clients show their users instead of a bare status.
+    private Task WriteErrorAsync(string description) =>
+        Response.WriteAsJsonAsync(new ErrorBody(description), (JsonSerializerOptions?)null, "application/json", Context.RequestAborted);
+
+    /// <summary>The platform's <c>{"error"}</c> shape, with the same text as the <c>message</c> libSQL clients read.</summary>
+    private sealed record ErrorBody(string Error)
+    {
+        public string Message => Error;
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Bearer credentials refused ({Failure}): {Description}")]
     private static partial void LogRefused(ILogger logger, TokenFailure failure, string description);

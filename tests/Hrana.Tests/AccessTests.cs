@@ -25,6 +25,19 @@ public sealed class AccessTests(HranaFixture fixture)
     }
 
     [Fact]
+    public async Task ARefusalCarriesAMessageLibsqlClientsShow()
+    {
+        var client = new HranaClient(fixture.App.WithToken("not-the-token"), HranaFixture.Standalone);
+        using var response = await client.SendAsync(Execute("SELECT 1"));
+
+        // @libsql/client reads "message" only from a body typed exactly application/json.
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.ToString());
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains("token", body["message"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(body["error"]!.GetValue<string>(), body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AUserReachesTheirOwnDatabaseButNotAnotherUsers()
     {
         var mine = TestTokens.DatabaseOf("user_alice");
