@@ -13,6 +13,7 @@ internal static class GatewayBenchmark
 
     public static async Task<int> RunAsync(int users, int todos, int concurrency, TimeSpan duration)
     {
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average before: {BenchmarkCommand.LoadAverage()}");
         Console.WriteLine($"{users} users with {todos} todos each, {concurrency} connections, {duration.TotalSeconds:0} s per measurement after a 10 s warm-up");
         var throughput = new Dictionary<(bool Telemetry, string Path), double>();
         foreach (var telemetry in new[] { true, false })
@@ -52,6 +53,7 @@ internal static class GatewayBenchmark
                 $"telemetry cost through the gateway, {path}: {1 - throughput[(true, path)] / throughput[(false, path)]:P0} of throughput"));
         }
 
+        Console.WriteLine($"load average after: {BenchmarkCommand.LoadAverage()}");
         return 0;
     }
 
