@@ -25,9 +25,12 @@ internal sealed class AppHostProcess : IDisposable
             info.ArgumentList.Add(arg);
         }
 
-        _process = new Process { StartInfo = info };
+        _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        // An AppHost that stops before its banner will never be ready: say so at once, with what it printed.
+        _process.Exited += (_, _) => _ready.TrySetException(
+            new InvalidOperationException($"The AppHost exited with {_process.ExitCode} before it was ready:{Environment.NewLine}{Output}"));
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -46,7 +49,18 @@ internal sealed class AppHostProcess : IDisposable
         }
     }
 
-    public Task Ready => _ready.Task;
+    /// <summary>Waits for the ready banner; a timeout reports what the AppHost printed so far.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan within)
+    {
+        try
+        {
+            await _ready.Task.WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The AppHost was not ready within {within.TotalSeconds:0} s; its output:{Environment.NewLine}{Output}");
+        }
+    }
 
     public async Task<int> WaitForExitAsync(TimeSpan within)
     {

@@ -29,8 +29,9 @@ public sealed class ShutdownTests : IDisposable
             return; // The watchdog is Unix-only and children are found through /proc.
         }
 
-        using var appHost = new AppHostProcess($"--DATA_DIR={_dataDirectory}", $"--GATEWAY_PORT={FreePort()}", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0");
-        await appHost.Ready.WaitAsync(TimeSpan.FromSeconds(90));
+        // Port 0 everywhere: a port picked here could be taken by another test's platform before the AppHost binds it.
+        using var appHost = new AppHostProcess($"--DATA_DIR={_dataDirectory}", "--GATEWAY_PORT=0", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0");
+        await appHost.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         var children = ProcessTable.ChildrenOf(appHost.Id);
 
         appHost.KillHard();
@@ -51,13 +52,6 @@ public sealed class ShutdownTests : IDisposable
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains($"gateway: port {port} is already in use; set GATEWAY_PORT to another port", appHost.Output, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()
