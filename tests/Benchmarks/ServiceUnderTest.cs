@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
+using Testing;
 
 namespace Benchmarks;
 
@@ -24,7 +24,7 @@ internal sealed class ServiceUnderTest : IDisposable
     /// <summary>Starts <c>dotnet &lt;project&gt;.dll</c> from the project's output in the benchmark's own configuration.</summary>
     public static ServiceUnderTest Start(string project, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [ServiceAssembly(project)])
+        var start = new ProcessStartInfo("dotnet", [ServiceBuild.Assembly(project)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -46,34 +46,8 @@ internal sealed class ServiceUnderTest : IDisposable
         return new ServiceUnderTest(process, project);
     }
 
-    public async Task WaitReadyAsync(HttpClient client)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"{_project} exited with code {_process.ExitCode}.");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync("/alive");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"{_project} did not become ready in 120 s.");
-    }
+    public Task WaitReadyAsync(HttpClient client) =>
+        ServiceBuild.WaitAliveAsync(_process, client, _project, TimeSpan.FromSeconds(120), () => "(warnings and errors are shown above)");
 
     /// <summary>
     /// A field of /proc/&lt;pid&gt;/status in MiB: VmRSS (resident now), VmHWM (peak resident), or the parts of VmRSS:
@@ -119,20 +93,5 @@ internal sealed class ServiceUnderTest : IDisposable
         }
 
         showNext = header;
-    }
-
-    private static string ServiceAssembly(string project)
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Aspire.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Aspire.sln not found above the benchmark."),
-            project, "bin", configuration, output.Name, project + ".dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"'{path}' is missing; build {project} in {configuration}.", path);
     }
 }

@@ -38,7 +38,7 @@ public sealed class TenantServiceProcess : IAsyncDisposable
     public static async Task<TenantServiceProcess> StartAsync(string dataDirectory, string redis, string platformToken, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [ServiceAssembly()])
+        var start = new ProcessStartInfo("dotnet", [ServiceBuild.Assembly("TenantService")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -84,50 +84,7 @@ public sealed class TenantServiceProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>TenantService.dll from its own build output, in the configuration these tests were built in.</summary>
-    public static string ServiceAssembly()
-    {
-        var testOutput = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = testOutput.Parent!.Name;
-        var root = testOutput;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Aspire.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Aspire.sln not found above the test output."),
-            "TenantService", "bin", configuration, testOutput.Name, "TenantService.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build TenantService first: '{path}' is missing.", path);
-    }
-
-    private async Task WaitReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"TenantService exited with {_process.ExitCode}:\n{RecentOutput}");
-            }
-
-            try
-            {
-                using var response = await Client.GetAsync("/alive");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"TenantService did not become ready:\n{RecentOutput}");
-    }
+    private Task WaitReadyAsync() => ServiceBuild.WaitAliveAsync(_process, Client, "TenantService", TimeSpan.FromSeconds(60), () => RecentOutput);
 
     private void Remember(string? line)
     {
