@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tenancy.Databases;
@@ -13,44 +11,33 @@ namespace Tenancy.Identity;
 /// </summary>
 internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigningKeySource keySource, TimeProvider timeProvider)
 {
-    /// <summary>How many validated tokens are remembered; past that the memory starts over.</summary>
+    /// <summary>How many validated tokens are remembered at most.</summary>
     public const int MaxRememberedTokens = 10_000;
 
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
 
     // A session token is sent with every request for its whole (short) life: its RSA check is done once,
     // and later requests only re-check its lifetime. A key retired meanwhile stops it at its exp at the latest.
-    private readonly ConcurrentDictionary<string, ValidatedToken> validated = new(StringComparer.Ordinal);
+    private readonly ValidatedTokens remembered = new(MaxRememberedTokens);
 
     public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
     {
-        if (validated.TryGetValue(token, out var known))
+        var digest = ValidatedTokens.DigestOf(token);
+        if (remembered.TryGet(digest, out var known))
         {
             if (CheckLifetime(known.ValidFrom, known.ValidTo) is { } expired)
             {
-                validated.TryRemove(token, out _);
+                remembered.Remove(digest);
                 return expired;
             }
 
-            return TokenValidation.Valid(known.Identity.Clone());
+            return TokenValidation.Valid(known.ToIdentity());
         }
 
-        var validation = await ValidateSignedAsync(token, cancellationToken);
-        if (validation.IsValid)
-        {
-            if (validated.Count >= MaxRememberedTokens)
-            {
-                validated.Clear();
-            }
-
-            var lifetime = handler.ReadJsonWebToken(token);
-            validated[token] = new ValidatedToken(lifetime.ValidFrom, lifetime.ValidTo, validation.Identity!.Clone());
-        }
-
-        return validation;
+        return await ValidateSignedAsync(token, digest, cancellationToken);
     }
 
-    private async Task<TokenValidation> ValidateSignedAsync(string token, CancellationToken cancellationToken)
+    private async Task<TokenValidation> ValidateSignedAsync(string token, ValidatedTokens.Digest digest, CancellationToken cancellationToken)
     {
         if (options.Mode == TokenIssuerMode.None)
         {
@@ -109,7 +96,9 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
             }
         }
 
-        return TokenValidation.Valid(CreateIdentity(parsed, subject));
+        var validated = new ValidatedToken(parsed.ValidFrom, parsed.ValidTo, Claims(parsed, subject));
+        remembered.Add(digest, validated);
+        return TokenValidation.Valid(validated.ToIdentity());
     }
 
     private TokenValidationParameters Parameters(IReadOnlyList<SecurityKey> keys) => new()
@@ -164,27 +153,17 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
         _ => TokenValidation.Refused(TokenFailure.Invalid, "The token is not valid."),
     };
 
-    private static ClaimsIdentity CreateIdentity(JsonWebToken token, string subject)
+    private static (string Type, string Value)[] Claims(JsonWebToken token, string subject)
     {
-        var identity = new ClaimsIdentity(TenantAuthenticationDefaults.Scheme, TenantClaims.UserId, "role");
-        identity.AddClaim(new Claim(TenantClaims.UserId, subject));
-        identity.AddClaim(new Claim(TenantClaims.Database, TenantId.FromClerkId(subject).Value));
-        if (token.TryGetPayloadValue<string>(TenantClaims.OrganizationId, out var organization) && !string.IsNullOrEmpty(organization))
-        {
-            identity.AddClaim(new Claim(TenantClaims.OrganizationId, organization));
-        }
-
-        foreach (var name in (string[])["azp", "sid"])
+        List<(string, string)> claims = [(TenantClaims.UserId, subject), (TenantClaims.Database, TenantId.FromClerkId(subject).Value)];
+        foreach (var name in (string[])[TenantClaims.OrganizationId, "azp", "sid"])
         {
             if (token.TryGetPayloadValue<string>(name, out var value) && !string.IsNullOrEmpty(value))
             {
-                identity.AddClaim(new Claim(name, value));
+                claims.Add((name, value));
             }
         }
 
-        return identity;
+        return [.. claims];
     }
-
-    // Only what later requests check: the parsed token itself would keep ~1.5 KiB per remembered token alive.
-    private sealed record ValidatedToken(DateTime ValidFrom, DateTime ValidTo, ClaimsIdentity Identity);
 }
