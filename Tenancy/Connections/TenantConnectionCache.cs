@@ -12,6 +12,7 @@ namespace Tenancy.Connections;
 public sealed class TenantConnectionCache : IDisposable
 {
     private static readonly TimeSpan BlockedRetryAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxSweepInterval = TimeSpan.FromSeconds(10);
 
     private readonly TenantDatabaseFactory _factory;
     private readonly TenantMetadataStore _metadata;
@@ -22,6 +23,7 @@ public sealed class TenantConnectionCache : IDisposable
     private readonly LinkedList<TenantConnections> _recency = new();
     private readonly ITimer _idleSweep;
     private long _generation;
+    private int _closedSinceTrim;
 
     /// <summary>Creates a cache that opens databases with <paramref name="factory"/> and reads metadata from <paramref name="metadata"/>.</summary>
     /// <param name="factory">Opens guarded tenant connections.</param>
@@ -34,7 +36,8 @@ public sealed class TenantConnectionCache : IDisposable
         _metadata = metadata;
         _options = options;
         _time = time;
-        var sweepEvery = TimeSpan.FromTicks(Math.Max(options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond));
+        // At most 10 s apart, so the C heap is trimmed soon after evictions; idle expiry needs no finer steps than a quarter.
+        var sweepEvery = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, MaxSweepInterval.Ticks));
         _idleSweep = time.CreateTimer(_ => CloseIdle(), null, sweepEvery, sweepEvery);
         TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.open_databases", () => OpenDatabases,
             description: "Tenant databases open in this process.");
@@ -124,7 +127,7 @@ public sealed class TenantConnectionCache : IDisposable
         switch (tenantEvent.Type)
         {
             case TenantEventType.Deleted:
-                tenant.Close();
+                Close([tenant]);
                 break;
             case TenantEventType.Migrating or TenantEventType.Migrated:
                 var blocked = tenantEvent.BlockWrites ?? tenantEvent.Type == TenantEventType.Migrating;
@@ -146,7 +149,7 @@ public sealed class TenantConnectionCache : IDisposable
             _recency.Clear();
         }
 
-        closing.ForEach(tenant => tenant.Close());
+        Close(closing);
     }
 
     /// <summary>Closes every tenant and stops the idle sweep.</summary>
@@ -213,7 +216,7 @@ public sealed class TenantConnectionCache : IDisposable
                 Touch(tenant);
             }
 
-            evicted.ForEach(old => old.Close());
+            Close(evicted);
             TenancyTelemetry.Evictions.Add(evicted.Count);
             return tenant;
         }
@@ -232,8 +235,18 @@ public sealed class TenantConnectionCache : IDisposable
             }
         }
 
-        idle.ForEach(tenant => tenant.Close());
+        Close(idle);
         TenancyTelemetry.Evictions.Add(idle.Count);
+        if (Interlocked.Exchange(ref _closedSinceTrim, 0) > 0)
+        {
+            NativeHeap.Trim();
+        }
+    }
+
+    private void Close(List<TenantConnections> tenants)
+    {
+        tenants.ForEach(tenant => tenant.Close());
+        Interlocked.Add(ref _closedSinceTrim, tenants.Count);
     }
 
     private void Remove(DatabaseName name, TenantConnections tenant)
@@ -246,7 +259,7 @@ public sealed class TenantConnectionCache : IDisposable
             }
         }
 
-        tenant.Close();
+        Close([tenant]);
     }
 
     // Callers hold _lock.
