@@ -23,7 +23,18 @@ public sealed record TenantIdentityOptions
     public string? DevSigningKeyPem { get; init; }
 
     /// <summary>The bearer token of the platform API and of admin database access.</summary>
-    public string? PlatformApiToken { get; init; }
+    public string? PlatformApiToken
+    {
+        get;
+        init
+        {
+            field = value;
+            PlatformApiTokenDigest = value is null ? null : TokenDigest.Of(value);
+        }
+    }
+
+    /// <summary>The digest of <see cref="PlatformApiToken"/>, computed once: presented tokens are compared with it.</summary>
+    public TokenDigest? PlatformApiTokenDigest { get; private init; }
 
     /// <summary>How far <c>exp</c> and <c>nbf</c> may be off, for clocks that drift.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);

@@ -20,24 +20,24 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
     // and later requests only re-check its lifetime. A key retired meanwhile stops it at its exp at the latest.
     private readonly ValidatedTokens remembered = new(MaxRememberedTokens);
 
-    public async Task<TokenValidation> ValidateAsync(string token, CancellationToken cancellationToken)
+    /// <summary>Checks <paramref name="token"/>, whose digest is <paramref name="digest"/>; a token seen before costs no parsing.</summary>
+    public ValueTask<TokenValidation> ValidateAsync(ReadOnlyMemory<char> token, TokenDigest digest, CancellationToken cancellationToken)
     {
-        var digest = ValidatedTokens.DigestOf(token);
-        if (remembered.TryGet(digest, out var known))
+        if (!remembered.TryGet(digest, out var known))
         {
-            if (CheckLifetime(known.ValidFrom, known.ValidTo) is { } expired)
-            {
-                remembered.Remove(digest);
-                return expired;
-            }
-
-            return TokenValidation.Valid(known.ToIdentity());
+            return new ValueTask<TokenValidation>(ValidateSignedAsync(token.ToString(), digest, cancellationToken));
         }
 
-        return await ValidateSignedAsync(token, digest, cancellationToken);
+        if (CheckLifetime(known.ValidFrom, known.ValidTo) is { } expired)
+        {
+            remembered.Remove(digest);
+            return ValueTask.FromResult(expired);
+        }
+
+        return ValueTask.FromResult(TokenValidation.Valid(known.ToIdentity()));
     }
 
-    private async Task<TokenValidation> ValidateSignedAsync(string token, ValidatedTokens.Digest digest, CancellationToken cancellationToken)
+    private async Task<TokenValidation> ValidateSignedAsync(string token, TokenDigest digest, CancellationToken cancellationToken)
     {
         if (options.Mode == TokenIssuerMode.None)
         {

@@ -1,22 +1,19 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Security.Claims;
-using System.Security.Cryptography;
 
 namespace Tenancy.Identity;
 
 /// <summary>
-/// Tokens whose signature was checked, remembered by their SHA-256 (32 bytes, where the token itself is over a
-/// kilobyte) with just the claims an identity is rebuilt from. Bounded in two generations: when the current one is
-/// full it becomes the previous one and the one before is dropped; a hit in the previous one moves forward, so
-/// tokens in use stay and one flood of new tokens never forgets them all at once.
+/// Tokens whose signature was checked, remembered by their <see cref="TokenDigest"/> with just the claims an identity
+/// is rebuilt from. Bounded in two generations: when the current one is full it becomes the previous one and the one
+/// before is dropped; a hit in the previous one moves forward, so tokens in use stay and one flood of new tokens never
+/// forgets them all at once.
 /// </summary>
 internal sealed class ValidatedTokens(int capacity)
 {
     private readonly int _generationSize = Math.Max(1, capacity / 2);
     private readonly Lock _lock = new();
-    private Dictionary<Digest, ValidatedToken> _current = [];
-    private Dictionary<Digest, ValidatedToken> _previous = [];
+    private Dictionary<TokenDigest, ValidatedToken> _current = [];
+    private Dictionary<TokenDigest, ValidatedToken> _previous = [];
 
     /// <summary>How many tokens are remembered now.</summary>
     public int Count
@@ -30,14 +27,7 @@ internal sealed class ValidatedTokens(int capacity)
         }
     }
 
-    public static Digest DigestOf(string token)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(MemoryMarshal.AsBytes(token.AsSpan()), hash);
-        return new Digest(BinaryPrimitives.ReadUInt128LittleEndian(hash), BinaryPrimitives.ReadUInt128LittleEndian(hash[16..]));
-    }
-
-    public bool TryGet(Digest digest, out ValidatedToken token)
+    public bool TryGet(TokenDigest digest, out ValidatedToken token)
     {
         lock (_lock)
         {
@@ -56,7 +46,7 @@ internal sealed class ValidatedTokens(int capacity)
         }
     }
 
-    public void Add(Digest digest, ValidatedToken token)
+    public void Add(TokenDigest digest, ValidatedToken token)
     {
         lock (_lock)
         {
@@ -64,7 +54,7 @@ internal sealed class ValidatedTokens(int capacity)
         }
     }
 
-    public void Remove(Digest digest)
+    public void Remove(TokenDigest digest)
     {
         lock (_lock)
         {
@@ -73,18 +63,15 @@ internal sealed class ValidatedTokens(int capacity)
         }
     }
 
-    private void AddLocked(Digest digest, ValidatedToken token)
+    private void AddLocked(TokenDigest digest, ValidatedToken token)
     {
         _current[digest] = token;
         if (_current.Count >= _generationSize)
         {
             _previous = _current;
-            _current = new Dictionary<Digest, ValidatedToken>(_generationSize);
+            _current = new Dictionary<TokenDigest, ValidatedToken>(_generationSize);
         }
     }
-
-    /// <summary>A token's SHA-256.</summary>
-    internal readonly record struct Digest(UInt128 First, UInt128 Second);
 }
 
 /// <summary>What later requests with a validated token need: its lifetime and its identity's claims.</summary>

@@ -1,19 +1,18 @@
-using System.Security.Cryptography;
-using System.Text;
+using Tenancy.Identity;
 
 namespace TenantService.Apis;
 
 /// <summary>
-/// Admits a platform API call only with <c>Authorization: Bearer $PLATFORM_API_TOKEN</c>. Both sides
-/// are hashed first so the comparison takes the same time whatever the length or content of a guess.
+/// Admits a platform API call only with <c>Authorization: Bearer $PLATFORM_API_TOKEN</c>, compared as
+/// <see cref="TokenDigest"/>s so the comparison takes the same time whatever the length or content of a guess.
 /// </summary>
 internal sealed class PlatformTokenFilter(PlatformOptions options) : IEndpointFilter
 {
-    private readonly byte[]? _expected = options.ApiToken is { } token ? Hash(token) : null;
+    private readonly TokenDigest? _expected = options.ApiToken is { } token ? TokenDigest.Of(token) : null;
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        if (_expected is null)
+        if (_expected is not { } expected)
         {
             return ValueTask.FromResult<object?>(TypedResults.Json(
                 new ErrorResponse("the platform API is disabled: PLATFORM_API_TOKEN is not configured on tenantservice"),
@@ -24,7 +23,7 @@ internal sealed class PlatformTokenFilter(PlatformOptions options) : IEndpointFi
         var header = context.HttpContext.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
-        if (presented is null || !CryptographicOperations.FixedTimeEquals(Hash(presented), _expected))
+        if (presented is null || !TokenDigest.Of(presented).FixedTimeEquals(expected))
         {
             context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
             var message = presented is null
@@ -36,6 +35,4 @@ internal sealed class PlatformTokenFilter(PlatformOptions options) : IEndpointFi
 
         return next(context);
     }
-
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }

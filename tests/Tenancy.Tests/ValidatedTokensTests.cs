@@ -12,7 +12,7 @@ public sealed class ValidatedTokensTests
         var tokens = new ValidatedTokens(Capacity);
         for (var i = 0; i < 10 * Capacity; i++)
         {
-            tokens.Add(ValidatedTokens.DigestOf($"token-{i}"), Token($"user_{i}"));
+            tokens.Add(TokenDigest.Of($"token-{i}"), Token($"user_{i}"));
         }
 
         Assert.InRange(tokens.Count, Capacity / 2, Capacity);
@@ -22,11 +22,11 @@ public sealed class ValidatedTokensTests
     public void ATokenInUseSurvivesAFloodOfNewOnes()
     {
         var tokens = new ValidatedTokens(Capacity);
-        var hot = ValidatedTokens.DigestOf("hot-token");
+        var hot = TokenDigest.Of("hot-token");
         tokens.Add(hot, Token("user_hot"));
         for (var i = 0; i < 10 * Capacity; i++)
         {
-            tokens.Add(ValidatedTokens.DigestOf($"token-{i}"), Token($"user_{i}"));
+            tokens.Add(TokenDigest.Of($"token-{i}"), Token($"user_{i}"));
             if (i % (Capacity / 4) == 0)
             {
                 Assert.True(tokens.TryGet(hot, out _), $"the hot token was forgotten after {i} new tokens");
@@ -41,25 +41,14 @@ public sealed class ValidatedTokensTests
     public void AnUnusedTokenIsForgottenOnceTwoGenerationsPass()
     {
         var tokens = new ValidatedTokens(Capacity);
-        var cold = ValidatedTokens.DigestOf("cold-token");
+        var cold = TokenDigest.Of("cold-token");
         tokens.Add(cold, Token("user_cold"));
         for (var i = 0; i < Capacity; i++)
         {
-            tokens.Add(ValidatedTokens.DigestOf($"token-{i}"), Token($"user_{i}"));
+            tokens.Add(TokenDigest.Of($"token-{i}"), Token($"user_{i}"));
         }
 
         Assert.False(tokens.TryGet(cold, out _));
-    }
-
-    [Fact]
-    public void OnlyTheSameTokenMatches()
-    {
-        var tokens = new ValidatedTokens(Capacity);
-        tokens.Add(ValidatedTokens.DigestOf("header.payload.signature"), Token("user_a"));
-
-        Assert.True(tokens.TryGet(ValidatedTokens.DigestOf(new string("header.payload.signature")), out _));
-        Assert.False(tokens.TryGet(ValidatedTokens.DigestOf("header.payload.signaturf"), out _));
-        Assert.False(tokens.TryGet(ValidatedTokens.DigestOf("header.payloae.signature"), out _));
     }
 
     [Fact]
