@@ -1,3 +1,4 @@
+using Tenancy;
 using Tenancy.Identity;
 using Yarp.ReverseProxy.Model;
 
@@ -20,10 +21,9 @@ internal static class ProvisioningPipeline
                 var outcome = await provisioner.EnsureAsync(database, context.RequestAborted);
                 if (outcome == ProvisioningOutcome.Failed)
                 {
-                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     context.Response.Headers.RetryAfter = "1";
-                    await context.Response.WriteAsJsonAsync(
-                        new { error = "Your database is created on first use and could not be made ready just now; retry shortly." }, context.RequestAborted);
+                    await ErrorBody.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable,
+                        "Your database is created on first use and could not be made ready just now; retry shortly.", context.RequestAborted);
                     return;
                 }
             }

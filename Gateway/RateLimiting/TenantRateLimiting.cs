@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Tenancy;
 using Tenancy.Identity;
 
 namespace Gateway.RateLimiting;
@@ -57,7 +58,7 @@ internal static class TenantRateLimiting
             : 1;
         var response = rejected.HttpContext.Response;
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return new ValueTask(response.WriteAsJsonAsync(
-            new { error = $"Too many requests for this tenant; retry after {seconds} s." }, cancellationToken));
+        return new ValueTask(ErrorBody.WriteAsync(response, StatusCodes.Status429TooManyRequests,
+            $"Too many requests for this tenant; retry after {seconds} s.", cancellationToken));
     }
 }

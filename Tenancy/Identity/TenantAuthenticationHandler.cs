@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ namespace Tenancy.Identity;
 /// <summary>
 /// Accepts <c>Authorization: Bearer</c> with either the platform API token or a user session token,
 /// and refuses tenant headers that a client forged: they must agree with the validated token.
-/// Challenges say why in <c>WWW-Authenticate</c> and in a <c>{"error"}</c> body.
+/// Challenges say why in <c>WWW-Authenticate</c> and in an <see cref="ErrorBody"/>.
 /// </summary>
 internal sealed partial class TenantAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -81,17 +80,16 @@ internal sealed partial class TenantAuthenticationHandler(
             ? $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error_description=\"{Quote(description)}\""
             : $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error=\"invalid_token\", error_description=\"{Quote(description)}\"";
 
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers[HeaderNames.WWWAuthenticate] = challenge;
-        await WriteErrorAsync(description);
+        await ErrorBody.WriteAsync(Response, StatusCodes.Status401Unauthorized, description, Context.RequestAborted);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
         Response.Headers[HeaderNames.WWWAuthenticate] =
             $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error=\"insufficient_scope\"";
-        await WriteErrorAsync("These credentials do not give access to this resource; a user token reaches only its own database.");
+        await ErrorBody.WriteAsync(Response, StatusCodes.Status403Forbidden,
+            "These credentials do not give access to this resource; a user token reaches only its own database.", Context.RequestAborted);
     }
 
     private AuthenticateResult Success(ClaimsIdentity identity) =>
@@ -105,16 +103,6 @@ internal sealed partial class TenantAuthenticationHandler(
 
     // A quoted-string cannot hold a bare double quote or backslash (RFC 9110 section 5.6.4).
     private static string Quote(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-
-    // Exactly "application/json" with a "message": what libSQL clients show their users instead of a bare status.
-    private Task WriteErrorAsync(string description) =>
-        Response.WriteAsJsonAsync(new ErrorBody(description), (JsonSerializerOptions?)null, "application/json", Context.RequestAborted);
-
-    /// <summary>The platform's <c>{"error"}</c> shape, with the same text as the <c>message</c> libSQL clients read.</summary>
-    private sealed record ErrorBody(string Error)
-    {
-        public string Message => Error;
-    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Bearer credentials refused ({Failure}): {Description}")]
     private static partial void LogRefused(ILogger logger, TokenFailure failure, string description);

@@ -80,6 +80,7 @@ public sealed class OnDemandProvisioningTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         Assert.NotNull(failed.Headers.RetryAfter);
+        await ErrorBodyAssert.SaysAsync(failed, "could not be made ready");
         Assert.Empty(todoService.Requests);
 
         tenantService.CreateStatus = 200;

@@ -38,6 +38,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         {
             Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "Retry-After is at least one second");
         });
+        await ErrorBodyAssert.SaysAsync(refused[0], "Too many requests for this tenant");
 
         var other = await client.GetAsync("/api/todos", neighbour);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
