@@ -9,6 +9,7 @@ namespace Gateway.RateLimiting;
 /// <summary>
 /// One token bucket per tenant (<c>TENANT_RATE_LIMIT</c> requests/s, burst twice that), so one tenant's
 /// flood is refused with 429 + <c>Retry-After</c> while every other tenant keeps its own full bucket.
+/// Anonymous libSQL version probes get the same limit per client address.
 /// </summary>
 internal static class TenantRateLimiting
 {
@@ -46,10 +47,22 @@ internal static class TenantRateLimiting
         AutoReplenishment = true,
     };
 
-    // The tenant is the user's database, or the database a platform caller addresses; other traffic is not a tenant's.
-    private static string? PartitionKey(HttpContext context) =>
-        context.User.GetTenantDatabase()
-        ?? (context.User.IsPlatformCaller() ? context.GetRouteValue(TenantPolicies.DatabaseRouteValue) as string : null);
+    // The tenant is the user's database, or the database a platform caller addresses. The only anonymous requests that
+    // name a database are libSQL version probes: they share one bucket per client address. Other traffic is unlimited.
+    private static string? PartitionKey(HttpContext context)
+    {
+        if (context.User.GetTenantDatabase() is { } tenant)
+        {
+            return tenant;
+        }
+
+        if (context.GetRouteValue(TenantPolicies.DatabaseRouteValue) is not string database)
+        {
+            return null;
+        }
+
+        return context.User.IsPlatformCaller() ? database : "anonymous:" + context.Connection.RemoteIpAddress;
+    }
 
     private static ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Tests.TestSupport;
+using Tenancy.Databases;
 
 namespace Gateway.Tests;
 
@@ -42,6 +43,19 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         var other = await client.GetAsync("/api/todos", neighbour);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnonymousVersionProbesAreLimitedWithoutSpendingATenantsTokens()
+    {
+        var user = await DevTokenAsync("user_probed");
+        var database = TenantId.FromClerkId("user_probed").Value;
+
+        var probes = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => client.GetAsync($"/db/{database}/v3", bearer: null)));
+
+        Assert.Contains(probes, probe => probe.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Contains(probes, probe => probe.StatusCode != HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/todos", user)).StatusCode);
     }
 
     [Fact]
