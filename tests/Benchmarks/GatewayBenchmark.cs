@@ -1,20 +1,21 @@
+using System.Globalization;
 using System.Net.Http.Json;
 
 namespace Benchmarks;
 
 /// <summary>
-/// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S]</c>: the whole system through the AppHost,
-/// once with telemetry on and once off. For <c>GET /api/me</c> and the todo list, wrk loads the gateway and
-/// then todoservice straight, same client, same run, spread over U users each holding T todos.
+/// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S] [--rounds R]</c>: the whole system through the
+/// AppHost, once with telemetry on and once off. For <c>GET /api/me</c> and the todo list, wrk loads the gateway and
+/// then todoservice straight, R times in turn, same client, same run, spread over U users each holding T todos.
 /// </summary>
 internal static class GatewayBenchmark
 {
     private static readonly string[] Paths = ["/api/me", "/api/todos?limit=20"];
 
-    public static async Task<int> RunAsync(int users, int todos, int concurrency, TimeSpan duration)
+    public static async Task<int> RunAsync(int users, int todos, int concurrency, TimeSpan duration, int rounds)
     {
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average before: {BenchmarkCommand.LoadAverage()}");
-        Console.WriteLine($"{users} users with {todos} todos each, {concurrency} connections, {duration.TotalSeconds:0} s per measurement after a 10 s warm-up");
+        Console.WriteLine($"{users} users with {todos} todos each, {concurrency} connections, {rounds} rounds of gateway then direct for {duration.TotalSeconds:0} s each, after a 10 s warm-up of each");
         var throughput = new Dictionary<(bool Telemetry, string Path), double>();
         foreach (var telemetry in new[] { true, false })
         {
@@ -26,19 +27,28 @@ internal static class GatewayBenchmark
                 var targets = new[] { ("gateway", platform.App.GetEndpoint("gateway")), ("direct", platform.App.GetEndpoint("todoservice")) };
                 foreach (var path in Paths)
                 {
-                    var results = new Dictionary<string, WrkResult>();
-                    foreach (var (name, endpoint) in targets)
+                    var urls = targets.ToDictionary(target => target.Item1, target => new Uri(target.Item2, path));
+                    foreach (var url in urls.Values)
                     {
-                        var url = new Uri(endpoint, path);
                         // Long enough for tiered JIT to reach its optimized code on a busy 2-core machine.
                         await Wrk.RunAsync(url, tokens, concurrency, TimeSpan.FromSeconds(10));
-                        results[name] = await Wrk.RunAsync(url, tokens, concurrency, duration);
-                        Console.WriteLine($"telemetry {(telemetry ? "on " : "off")}  {path,-20} {name,-8} {results[name]}");
                     }
 
-                    throughput[(telemetry, path)] = results["gateway"].RequestsPerSecond;
+                    // Gateway and direct alternate, so drift in what else the machine does falls on both alike.
+                    var ratios = new List<double>();
+                    var gateway = new List<WrkResult>();
+                    for (var round = 1; round <= rounds; round++)
+                    {
+                        var viaGateway = await Wrk.RunAsync(urls["gateway"], tokens, concurrency, duration);
+                        var direct = await Wrk.RunAsync(urls["direct"], tokens, concurrency, duration);
+                        Console.WriteLine($"telemetry {(telemetry ? "on " : "off")}  {path,-20} round {round}  gateway {viaGateway}  direct {direct}");
+                        gateway.Add(viaGateway);
+                        ratios.Add(viaGateway.RequestsPerSecond / direct.RequestsPerSecond);
+                    }
+
+                    throughput[(telemetry, path)] = Percentiles.Of([.. gateway.Select(result => result.RequestsPerSecond)], 50);
                     Console.WriteLine(FormattableString.Invariant(
-                        $"telemetry {(telemetry ? "on " : "off")}  {path,-20} the gateway keeps {results["gateway"].RequestsPerSecond / results["direct"].RequestsPerSecond:P0} of direct throughput"));
+                        $"telemetry {(telemetry ? "on " : "off")}  {path,-20} the gateway keeps {Percentiles.Of([.. ratios], 50):P0} of direct throughput (median of {rounds} rounds; {string.Join(", ", ratios.Select(ratio => ratio.ToString("P0", CultureInfo.InvariantCulture)))})"));
                 }
             }
             finally
