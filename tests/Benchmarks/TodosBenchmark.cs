@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tenancy.Connections;
 using Tenancy.Databases;
+using Testing;
 
 namespace Benchmarks;
 
@@ -28,7 +29,7 @@ internal static class TodosBenchmark
             $"{tenants} tenants, Zipf s={exponent}, {concurrency} concurrent, {CreateShare:P0} creates, warm-up {WarmUp.TotalSeconds:0} s, measured {duration.TotalSeconds:0} s, MaxOpenDatabases {cacheBound} (default)"));
         await ProvisionAsync(environment, tenants);
 
-        var signingKey = UserTokens.NewSigningKeyPem();
+        var signingKey = TestTokens.NewSigningKeyPem();
         var clock = Stopwatch.StartNew();
         var tokens = UserTokens.Mint(signingKey, tenants, UserId);
         Console.WriteLine(FormattableString.Invariant($"{tenants} user tokens signed in {clock.Elapsed.TotalSeconds:0.0} s (before the load, never timed)"));

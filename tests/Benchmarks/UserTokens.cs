@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tenancy.Identity;
@@ -11,13 +10,6 @@ namespace Benchmarks;
 /// </summary>
 internal static class UserTokens
 {
-    /// <summary>A new DEV_JWT_SIGNING_KEY, PKCS#8 PEM as the AppHost generates it.</summary>
-    public static string NewSigningKeyPem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportPkcs8PrivateKeyPem();
-    }
-
     /// <summary>One token per user, <c>tokens[i]</c> for <paramref name="userIdOf"/>(i), valid for <see cref="DevIssuer.TokenLifetime"/>.</summary>
     public static string[] Mint(string signingKeyPem, int count, Func<int, string> userIdOf)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Testing;
 using static Hrana.Tests.HranaClient;
 
 namespace Hrana.Tests;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Databases;
 using TenantService;
+using Testing;
 
 namespace Hrana.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Testing;
 
 namespace TodoService.Tests;
 
@@ -153,7 +154,7 @@ public sealed class TodoApiTests(TodoServiceFixture fixture) : IClassFixture<Tod
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/todos")).StatusCode);
 
-        var otherKey = TodoServiceHost.NewSigningKeyPem();
+        var otherKey = TestTokens.NewSigningKeyPem();
         var forged = TodoServiceHost.Authorized(fixture.Service.CreateClient(), TestTokens.For(userId, otherKey));
         Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/todos")).StatusCode);
     }

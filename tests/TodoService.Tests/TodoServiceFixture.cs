@@ -10,7 +10,7 @@ public sealed class TodoServiceFixture : IAsyncLifetime
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "todoservice-tests-" + Guid.NewGuid().ToString("N"));
 
-    public string SigningKeyPem { get; } = TodoServiceHost.NewSigningKeyPem();
+    public string SigningKeyPem { get; } = TestTokens.NewSigningKeyPem();
 
     public TodoServiceHost Service { get; private set; } = null!;
 

@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Connections;
+using Testing;
 using TodoService.Apis;
 
 namespace TodoService.Tests;
@@ -19,12 +19,6 @@ public sealed class TodoServiceHost(string dataDirectory, string redis, string s
     {
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
-    }
-
-    public static string NewSigningKeyPem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportPkcs8PrivateKeyPem();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

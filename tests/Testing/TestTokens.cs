@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Tenancy.Identity;
 
-namespace Hrana.Tests;
+namespace Testing;
 
 /// <summary>User session tokens as the gateway's dev issuer signs them, made independently of the gateway's code.</summary>
 public static class TestTokens
@@ -16,7 +16,7 @@ public static class TestTokens
         return rsa.ExportPkcs8PrivateKeyPem();
     }
 
-    public static string For(string userId, string signingKeyPem)
+    public static string For(string userId, string signingKeyPem, TimeSpan? lifetime = null)
     {
         var rsa = RSA.Create();
         rsa.ImportFromPem(signingKeyPem);
@@ -29,7 +29,7 @@ public static class TestTokens
             Subject = new ClaimsIdentity([new Claim("sub", userId)]),
             IssuedAt = now,
             NotBefore = now,
-            Expires = now.AddHours(1),
+            Expires = now + (lifetime ?? TimeSpan.FromHours(1)),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
         });
     }
