@@ -27,11 +27,13 @@ public readonly struct TokenDigest : IEquatable<TokenDigest>
     /// <returns>Its digest.</returns>
     public static TokenDigest Of(ReadOnlySpan<char> token)
     {
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(token.Length);
+        // Exactly the bytes needed: this runs on every request, and a stack buffer is zeroed in full.
+        var byteCount = Encoding.UTF8.GetByteCount(token);
         byte[]? rented = null;
-        var utf8 = maxBytes <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        var utf8 = byteCount <= StackLimit ? stackalloc byte[byteCount] : (rented = ArrayPool<byte>.Shared.Rent(byteCount)).AsSpan(0, byteCount);
+        Encoding.UTF8.GetBytes(token, utf8);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)], hash);
+        SHA256.HashData(utf8, hash);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
