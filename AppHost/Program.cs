@@ -1,23 +1,34 @@
-var builder = DistributedApplication.CreateBuilder(args);
+using AppHost.Cache;
+using AppHost.Platform;
+using AppHost.Secrets;
 
-var cache = builder.AddRedis("cache");
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+{
+    Args = args,
+    // Everything binds to loopback; plain http needs no developer certificate.
+    AllowUnsecuredTransport = true,
+});
+builder.UseLocalDashboardPorts();
 
-var tenants = builder.AddProject("tenantservice", "../TenantService")
+var secrets = builder.AddDevSecrets();
+var cache = builder.AddCache("cache");
+
+var tenantservice = builder.AddService<Projects.TenantService>("tenantservice", secrets)
     .WithReference(cache)
     .WaitFor(cache);
 
-var todos = builder.AddProject("todoservice", "../TodoService")
-    .WithReference(cache)
-    .WaitFor(tenants)
-    .WithReplicas(builder.Configuration.GetValue("TODOSERVICE_REPLICAS", 1));
+var todoservice = builder.AddReplicas<Projects.TodoService>("todoservice", builder.Configuration.GetValue("TODOSERVICE_REPLICAS", 1), secrets,
+    replica => replica.WithReference(cache).WaitFor(tenantservice));
 
-builder.AddProject("gateway", "../Gateway")
+builder.AddService<Projects.Gateway>("gateway", secrets, port: builder.GatewayPort())
+    .WithExternalHttpEndpoints()
     .WithReference(cache)
-    .WithReference(tenants)
-    .WithReference(todos)
-    .WaitFor(todos)
-    .WithHttpEndpoint(port: builder.Configuration.GetValue("GATEWAY_PORT", 8080));
+    .WithReference(tenantservice)
+    .WithReference(todoservice)
+    .WaitFor(tenantservice)
+    .WaitFor(todoservice);
+
+builder.AddStartupReport(secrets);
 
 builder.Build().Run();
-
 public partial class Program;

@@ -1,19 +1,19 @@
-using AppHost.Hosting;
-using Microsoft.Extensions.Configuration;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using StackExchange.Redis;
 using Xunit;
 
 namespace Testing;
 
 /// <summary>
-/// A real Redis for integration tests, started by the AppHost's own cache code: REDIS_URL when set,
-/// else redis-server when installed, else the embedded Garnet server.
+/// A real redis-server for integration tests, on a free loopback port, or the server <c>REDIS_URL</c> names.
+/// A machine without redis-server fails the test with a message that names it (<c>.ci/run</c> installs it).
 /// </summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "redis-fixture-" + Guid.NewGuid().ToString("N"));
-    private ResourceInstance? _cache;
-    private Watchdog? _watchdog;
+    private readonly string _directory = Directory.CreateTempSubdirectory("redis-fixture-").FullName;
+    private Process? _server;
     private ConnectionMultiplexer? _connection;
 
     /// <summary>host:port of the server.</summary>
@@ -22,19 +22,60 @@ public sealed class RedisFixture : IAsyncLifetime
     /// <summary>A connection with admin commands allowed (FLUSHDB between tests).</summary>
     public IConnectionMultiplexer Connection => _connection ?? throw new InvalidOperationException("RedisFixture is not initialized.");
 
-    /// <summary>Which server runs: redis-server, embedded Garnet or REDIS_URL.</summary>
-    public string Kind => _cache?.Kind ?? "";
-
     public async Task InitializeAsync()
     {
-        _watchdog = Watchdog.StartIfSupported();
-        var context = new HostContext { DataDirectory = _dataDirectory, Echo = null, Watchdog = _watchdog };
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        _cache = CacheLauncher.Create(new RedisResource("cache"), configuration, context);
-        await _cache.StartAsync(CancellationToken.None);
-        await _cache.WaitHealthyAsync(CancellationToken.None);
-        ConnectionString = _cache.Endpoints[0];
-        _connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},allowAdmin=true");
+        ConnectionString = Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url ? url : StartServer();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                _connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},allowAdmin=true,connectTimeout=1000");
+                return;
+            }
+            catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(20) && _server is { HasExited: false })
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private string StartServer()
+    {
+        var port = FreePort();
+        var info = new ProcessStartInfo("redis-server")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
+        foreach (var argument in new[] { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", "", "--appendonly", "no" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            _server = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("redis-server is not installed: these tests need a real Redis (apt-get install redis-server; .ci/run does it).", ex);
+        }
+
+        _server.OutputDataReceived += (_, _) => { };
+        _server.ErrorDataReceived += (_, _) => { };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+        return $"127.0.0.1:{port}";
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync()
@@ -44,19 +85,13 @@ public sealed class RedisFixture : IAsyncLifetime
             await _connection.DisposeAsync();
         }
 
-        if (_cache is not null)
+        if (_server is { HasExited: false })
         {
-            await _cache.StopAsync(TimeSpan.FromSeconds(5));
+            _server.Kill();
+            await _server.WaitForExitAsync();
         }
 
-        _watchdog?.Dispose();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Nothing was written.
-        }
+        _server?.Dispose();
+        Directory.Delete(_directory, recursive: true);
     }
 }

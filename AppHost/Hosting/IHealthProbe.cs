@@ -1,6 +1,0 @@
-namespace AppHost.Hosting;
-
-internal interface IHealthProbe
-{
-    Task<HealthResult> CheckAsync(CancellationToken cancellationToken);
-}

@@ -1,8 +1,0 @@
-namespace AppHost.Hosting;
-
-public enum ResourceHealth
-{
-    Unknown,
-    Healthy,
-    Unhealthy,
-}

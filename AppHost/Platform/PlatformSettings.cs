@@ -1,0 +1,42 @@
+using AppHost.Secrets;
+
+namespace AppHost.Platform;
+
+/// The settings every service is given: the data folder, the dev secrets, and the platform settings that have a value.
+internal static class PlatformSettings
+{
+    private static readonly (string Name, string? Default)[] Forwarded =
+    [
+        ("PLATFORM_ORG", "local"),
+        ("CLERK_ISSUER", null),
+        ("CLERK_JWT_KEY", null),
+        ("CLERK_AUTHORIZED_PARTIES", null),
+        ("USER_SCHEMA", "todos-schema"),
+        ("ORG_SCHEMA", "workspace-schema"),
+        ("TENANT_RATE_LIMIT", "50"),
+        ("TRACES_PER_SECOND", null),
+        ("PUBLIC_HOST", null),
+        ("DURABLE_CREATES", null),
+        ("MIGRATION_PARALLELISM", null),
+        ("HRANA_STREAM_IDLE_TIMEOUT_MS", null),
+        ("HRANA_MAX_STREAMS", null),
+    ];
+
+    public static string DataDirectory(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["DATA_DIR"] is { Length: > 0 } dataDir ? dataDir : ".data");
+
+    public static IResourceBuilder<ProjectResource> WithPlatformSettings(this IResourceBuilder<ProjectResource> service, DevSecrets secrets)
+    {
+        var configuration = service.ApplicationBuilder.Configuration;
+        service.WithEnvironment("DATA_DIR", DataDirectory(configuration));
+        foreach (var (name, defaultValue) in Forwarded)
+        {
+            if ((configuration[name] is { Length: > 0 } value ? value : defaultValue) is { } resolved)
+            {
+                service.WithEnvironment(name, resolved);
+            }
+        }
+
+        return secrets.AddTo(service);
+    }
+}

@@ -1,3 +1,0 @@
-namespace AppHost.Telemetry;
-
-internal readonly record struct ChartPoint(DateTimeOffset Time, double Value);
