@@ -18,7 +18,7 @@ var tenantservice = builder.AddService<Projects.TenantService>("tenantservice", 
     .WaitFor(cache);
 
 var todoservice = builder.AddReplicas<Projects.TodoService>("todoservice", builder.Configuration.GetValue("TODOSERVICE_REPLICAS", 1), secrets,
-    replica => replica.WithReference(cache).WaitFor(tenantservice));
+    replica => replica.WithReference(cache).WaitFor(cache));
 
 builder.AddService<Projects.Gateway>("gateway", secrets, port: builder.GatewayPort())
     .WithExternalHttpEndpoints()
@@ -31,4 +31,6 @@ builder.AddService<Projects.Gateway>("gateway", secrets, port: builder.GatewayPo
 builder.AddStartupReport(secrets);
 
 builder.Build().Run();
+
+/// <summary>The entry point, which Aspire's testing builder boots in tests.</summary>
 public partial class Program;

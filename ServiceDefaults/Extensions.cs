@@ -79,7 +79,10 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Parent-based: a service follows its caller's decision, so traces are never recorded in part.</summary>
+    /// <summary>
+    /// Parent-based: a service follows its caller's decision, so traces are never recorded in part. A trace starts
+    /// at a request or one of the platform's own operations, never at a client call made outside any.
+    /// </summary>
     public static Sampler TraceSampler(IConfiguration configuration)
     {
         var setting = configuration[TracesPerSecondSetting];
@@ -90,7 +93,7 @@ public static class Extensions
                 $"{TracesPerSecondSetting} '{setting}' is not a whole number of traces per second (0 records every trace); unset it for {DefaultTracesPerSecond}.");
         }
 
-        return new ParentBasedSampler(perSecond == 0 ? new AlwaysOnSampler() : new RateLimitedSampler(perSecond));
+        return new ParentBasedSampler(new OperationRootSampler(perSecond == 0 ? new AlwaysOnSampler() : new RateLimitedSampler(perSecond)));
     }
 
     private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

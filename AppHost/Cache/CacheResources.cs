@@ -1,4 +1,3 @@
-using System.Reflection;
 using AppHost.Platform;
 
 namespace AppHost.Cache;
@@ -19,7 +18,7 @@ internal static class CacheResources
                 ? (builder.AddRedis(name), "Redis in a container (Aspire.Hosting.Redis)")
                 : Executables.FindOnPath("redis-server") is { } redisServer
                     ? (builder.AddRedisServer(name, redisServer, ["--save", "", "--appendonly", "no"]), redisServer)
-                    : (builder.AddRedisServer(name, Executables.DotnetHost(), [EmbeddedRedisAssembly(), "--index", "16m", "--memory", "256m", "--lua", "true", "-q"]),
+                    : (builder.AddRedisServer(name, BuildOutput.DotnetHost(), [BuildOutput.Assembly(name, new Projects.EmbeddedRedis()), "--index", "16m", "--memory", "256m", "--lua", "true", "-q"]),
                         "the embedded Garnet server (no redis-server on PATH and no container runtime)");
         builder.Services.AddSingleton(new CacheChoice(name, description));
         return cache;
@@ -48,13 +47,5 @@ internal static class CacheResources
             .WithArgs("--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEndpoint(port: port, name: RedisServerResource.EndpointName, scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheck);
-    }
-
-    private static string EmbeddedRedisAssembly()
-    {
-        var configuration = typeof(CacheResources).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(attribute => attribute.Key == "AppHostConfiguration")?.Value ?? "Debug";
-        var projectDirectory = Path.GetDirectoryName(new Projects.EmbeddedRedis().ProjectPath)!;
-        return Path.Combine(projectDirectory, "bin", configuration, "net10.0", "EmbeddedRedis.dll");
     }
 }

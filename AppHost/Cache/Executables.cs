@@ -10,7 +10,4 @@ internal static class Executables
             .FirstOrDefault(File.Exists);
     }
 
-    /// The dotnet host that runs the AppHost runs the embedded Redis too.
-    public static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath) ? hostPath : "dotnet";
 }

@@ -25,7 +25,7 @@ internal static class PlatformSettings
     public static string DataDirectory(IConfiguration configuration) =>
         Path.GetFullPath(configuration["DATA_DIR"] is { Length: > 0 } dataDir ? dataDir : ".data");
 
-    public static IResourceBuilder<ProjectResource> WithPlatformSettings(this IResourceBuilder<ProjectResource> service, DevSecrets secrets)
+    public static IResourceBuilder<ServiceResource> WithPlatformSettings(this IResourceBuilder<ServiceResource> service, DevSecrets secrets)
     {
         var configuration = service.ApplicationBuilder.Configuration;
         service.WithEnvironment("DATA_DIR", DataDirectory(configuration));

@@ -3,18 +3,25 @@ using AppHost.Secrets;
 
 namespace AppHost.Platform;
 
-/// The platform's services as Aspire project resources: http on a loopback port of their own, healthy when `/health` answers.
+/// The platform's services: http on a loopback port of their own, telemetry to the dashboard, healthy when `/health` answers.
 internal static class ServiceResources
 {
-    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, DevSecrets secrets, int? port = null)
-        where TProject : IProjectMetadata, new() =>
-        builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(port: port ?? LoopbackPorts.GetFree(), isProxied: false)
+    public static IResourceBuilder<ServiceResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, DevSecrets secrets, int? port = null)
+        where TProject : IProjectMetadata, new()
+    {
+        var project = new TProject();
+        var service = builder.AddResource(new ServiceResource(name, BuildOutput.DotnetHost(), Path.GetDirectoryName(project.ProjectPath)!))
+            .WithArgs(BuildOutput.Assembly(name, project))
+            .WithHttpEndpoint(port: port ?? LoopbackPorts.GetFree(), isProxied: false);
+        return service
+            .WithEnvironment("ASPNETCORE_URLS", service.GetEndpoint("http"))
+            .WithOtlpExporter()
             .WithHttpHealthCheck("/health")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             // glibc gives busy threads arenas of their own, which fragment as thousands of SQLite connections open and close.
             .WithEnvironment("MALLOC_ARENA_MAX", Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "2")
             .WithPlatformSettings(secrets);
+    }
 
     /// <summary>
     /// Replicas as resources of their own (`todoservice-0`, `todoservice-1`, ...; just `todoservice` when one), each
@@ -25,7 +32,7 @@ internal static class ServiceResources
         string name,
         int count,
         DevSecrets secrets,
-        Func<IResourceBuilder<ProjectResource>, IResourceBuilder<ProjectResource>> configure)
+        Func<IResourceBuilder<ServiceResource>, IResourceBuilder<ServiceResource>> configure)
         where TProject : IProjectMetadata, new()
     {
         if (count < 1)
@@ -40,7 +47,7 @@ internal static class ServiceResources
     }
 
     /// Service discovery's configuration shape, one index per replica: `services__todoservice__http__0`, `__1`, ...
-    public static IResourceBuilder<ProjectResource> WithReference(this IResourceBuilder<ProjectResource> service, ServiceReplicas replicas)
+    public static IResourceBuilder<ServiceResource> WithReference(this IResourceBuilder<ServiceResource> service, ServiceReplicas replicas)
     {
         for (var index = 0; index < replicas.Replicas.Count; index++)
         {
@@ -50,7 +57,7 @@ internal static class ServiceResources
         return service;
     }
 
-    public static IResourceBuilder<ProjectResource> WaitFor(this IResourceBuilder<ProjectResource> service, ServiceReplicas replicas)
+    public static IResourceBuilder<ServiceResource> WaitFor(this IResourceBuilder<ServiceResource> service, ServiceReplicas replicas)
     {
         foreach (var replica in replicas.Replicas)
         {

@@ -31,7 +31,7 @@ internal sealed partial class StartupReport(
         var failures = ReportFailuresAsync(stoppingToken);
         try
         {
-            var services = model.Resources.OfType<ProjectResource>().ToArray();
+            var services = model.Resources.OfType<ServiceResource>().ToArray();
             await Task.WhenAll(services.Select(service => notifications.WaitForResourceHealthyAsync(service.Name, stoppingToken)));
             var gateway = services.Single(service => service.Name == "gateway").GetEndpoint("http").Url;
             LogReady(logger, ReadyLine, _sinceStart.ElapsedMilliseconds, gateway, secrets.Path);

@@ -1,3 +1,5 @@
+using AppHost.Platform;
+
 namespace AppHost.Secrets;
 
 /// The dev secrets as Aspire secret parameters, kept in `$DATA_DIR/secrets.json` and overridden by settings of the same name.
@@ -6,7 +8,7 @@ internal sealed class DevSecrets(IReadOnlyList<(string Setting, IResourceBuilder
     /// Where the generated secrets are kept.
     public string Path { get; } = path;
 
-    public IResourceBuilder<ProjectResource> AddTo(IResourceBuilder<ProjectResource> service)
+    public IResourceBuilder<ServiceResource> AddTo(IResourceBuilder<ServiceResource> service)
     {
         foreach (var (setting, parameter) in parameters)
         {

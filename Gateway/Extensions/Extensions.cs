@@ -5,7 +5,6 @@ using Gateway.Routing;
 using Tenancy.Identity;
 using Tenancy.Metadata;
 using Yarp.ReverseProxy.LoadBalancing;
-using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace Gateway.Extensions;
 
@@ -20,10 +19,9 @@ internal static class Extensions
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(TenantForwarding.AddTenantHeaders);
-
-        // Cluster addresses are resource names (http://todoservice); service discovery expands them, one destination per replica.
-        builder.Services.AddSingleton<IDestinationResolver, ServiceDiscoveryDestinationResolver>();
+            .AddTransforms(TenantForwarding.AddTenantHeaders)
+            // Cluster addresses are resource names (http://todoservice); service discovery expands each into one destination per replica.
+            .AddServiceDiscoveryDestinationResolver();
         builder.Services.AddSingleton<ILoadBalancingPolicy, TenantRendezvousPolicy>();
     }
 

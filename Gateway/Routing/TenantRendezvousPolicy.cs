@@ -79,6 +79,6 @@ internal sealed class TenantRendezvousPolicy : ILoadBalancingPolicy
         return hash;
     }
 
-    // The address names a replica; ids are positions in service discovery's list and could shift.
+    // The address names a replica whatever id service discovery gives its destination.
     private static string Identity(DestinationState destination) => destination.Model?.Config.Address ?? destination.DestinationId;
 }

@@ -35,8 +35,8 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>The CLERK_WEBHOOK_SECRET the services were given.</summary>
     public string WebhookSecret => Secret("CLERK_WEBHOOK_SECRET");
 
-    /// <summary>Every service resource (projects), in the AppHost's order.</summary>
-    public IReadOnlyList<ProjectResource> Services => App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().ToArray();
+    /// <summary>Every service resource, in the AppHost's order.</summary>
+    public IReadOnlyList<IResourceWithServiceDiscovery> Services => App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<IResourceWithServiceDiscovery>().ToArray();
 
     /// <summary>Extra AppHost arguments such as <c>--TODOSERVICE_REPLICAS=2</c>; later ones win.</summary>
     protected virtual IEnumerable<string> Arguments => [];
