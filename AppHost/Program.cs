@@ -2,13 +2,8 @@ using AppHost.Cache;
 using AppHost.Platform;
 using AppHost.Secrets;
 
-var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-{
-    Args = args,
-    // Everything binds to loopback; plain http needs no developer certificate.
-    AllowUnsecuredTransport = true,
-});
-builder.UseLocalDashboardPorts();
+var builder = DistributedApplication.CreateBuilder(args);
+builder.UseLocalDashboard();
 
 var secrets = builder.AddDevSecrets();
 var cache = builder.AddCache("cache");

@@ -29,14 +29,14 @@ internal static class Extensions
     {
         builder.Services.AddSingleton(services => ProvisioningOptions.FromConfiguration(services.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton<TenantDirectory>();
-        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("cache")))
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(CacheClient.ConnectionName)))
         {
             // No Redis (a gateway run on its own): every unknown tenant goes to creation, where 409 means "exists".
             builder.Services.AddSingleton<ITenantExistenceLookup, UnknownUntilCreatedLookup>();
         }
         else
         {
-            builder.AddRedisClient("cache");
+            builder.AddCacheClient();
             builder.Services.AddSingleton<TenantMetadataStore>();
             builder.Services.AddSingleton<ITenantExistenceLookup, MetadataExistenceLookup>();
             builder.Services.AddHostedService<TenantEventsListener>();

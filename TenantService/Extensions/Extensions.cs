@@ -14,7 +14,7 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("cache");
+        builder.AddCacheClient();
 
         var options = PlatformOptions.FromConfiguration(builder.Configuration);
         var services = builder.Services;

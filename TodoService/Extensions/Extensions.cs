@@ -14,7 +14,7 @@ internal static class Extensions
 
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("cache");
+        builder.AddCacheClient();
         builder.AddTenantAuthentication();
         builder.AddTenantConnectionCache();
 

@@ -13,15 +13,21 @@ namespace Benchmarks;
 /// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S] [--rounds R]</c>: the gateway's and telemetry's cost, with wrk.
 /// <c>hrana-vs-api [--users U] [--todos N] [--concurrency C] [--seconds S] [--telemetry off]</c>: one todo over libSQL and over the todo API.
 /// <c>todos [--tenants N] [--concurrency C] [--seconds S] [--zipf s]</c>: todoservice under a Zipf load over N tenants.
+/// <c>startup [--runs N]</c>: the built AppHost, from process start to its ready line, N times.
+/// <c>idle-memory</c>: what the AppHost and every process it starts hold (PSS) when idle.
 /// </summary>
 internal static class BenchmarkCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        // These two boot the whole system through the AppHost rather than tenantservice alone.
+        // These boot the whole system through the AppHost rather than tenantservice alone.
         var seconds = TimeSpan.FromSeconds(Option(args, "--seconds", 10));
         switch (args.Length > 0 ? args[0] : "")
         {
+            case "startup":
+                return await StartupBenchmark.RunAsync(Option(args, "--runs", 5));
+            case "idle-memory":
+                return await IdleMemoryBenchmark.RunAsync();
             case "gateway":
                 return await GatewayBenchmark.RunAsync(Option(args, "--users", 200), Option(args, "--todos", 20), Option(args, "--concurrency", 16), seconds, Option(args, "--rounds", 3));
             case "hrana-vs-api":
@@ -38,7 +44,9 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- webhook-ready --count 5000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10] [--rounds 3]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0]");
+                "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- startup [--runs 5]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- idle-memory");
             return 2;
         }
 

@@ -1,17 +1,47 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Testing;
 
 namespace Benchmarks;
 
 /// <summary>
 /// The whole system through the AppHost, as the end-to-end tests boot it, with the per-tenant limit raised so that
-/// the limiter is not what is measured; telemetry on or off (<c>DASHBOARD_ENABLED</c>).
+/// the limiter is not what is measured. Telemetry on: Aspire's dashboard runs and every service exports to it.
+/// Off: no dashboard, and no service is given <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, without which the service
+/// defaults export nothing.
 /// </summary>
 internal sealed class BenchmarkPlatform(bool telemetry) : PlatformFixture
 {
-    protected override IEnumerable<string> Arguments => ["--TENANT_RATE_LIMIT=1000000", $"--DASHBOARD_ENABLED={(telemetry ? "true" : "false")}"];
+    private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    protected override IEnumerable<string> Arguments => ["--TENANT_RATE_LIMIT=1000000"];
+
+    protected override bool Dashboard => telemetry;
+
+    protected override void Configure(IDistributedApplicationTestingBuilder builder)
+    {
+        // The console is for the figures: the testing builder forwards every line the services log (as AppHost.Resources.*),
+        // and its health probes fail until each service listens (a service that never does fails the start).
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("AppHost.Resources", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        if (telemetry)
+        {
+            return;
+        }
+
+        // Runs after Aspire's own environment callbacks (WithOtlpExporter), which were added with the resource.
+        foreach (var resource in builder.Resources.OfType<IResourceWithEnvironment>())
+        {
+            resource.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove(OtlpEndpointVariable)));
+        }
+    }
 
     /// <summary>A dev-issuer session token for <paramref name="userId"/>.</summary>
     public async Task<string> SignInAsync(string userId)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using Aspire.Hosting.Testing;
 
 namespace Benchmarks;
 

@@ -1,39 +1,33 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using AppHost.Telemetry;
+using Benchmarks.Otlp;
 
 namespace Benchmarks;
 
 /// <summary>
 /// The service's own OpenTelemetry metrics, above all the tenant connection cache's counters (<c>tenancy.connection_cache.*</c>):
-/// todoservice exports them every second over OTLP/HTTP to the dashboard's receiver, hosted here. Reading the real
-/// counters beats inferring hits from Redis traffic and needs no diagnostics endpoint in the product. Only metrics
-/// leave the service: traces are not sampled and logs stay at their production level (nothing per request).
+/// todoservice exports them every second over OTLP/HTTP to a receiver hosted here. Reading the real counters beats
+/// inferring hits from Redis traffic and needs no diagnostics endpoint in the product. The service also exports its
+/// traces (sampled as always, <c>TRACES_PER_SECOND</c>; <c>OTEL_TRACES_SAMPLER</c> does not override that) and its logs
+/// (nothing per request at its appsettings.json levels); the receiver refuses both.
 /// </summary>
-internal sealed class ServiceMetrics(OtlpReceiver receiver, TelemetryStores stores, string apiKey) : IAsyncDisposable
+internal sealed class ServiceMetrics(OtlpMetricsReceiver receiver) : IAsyncDisposable
 {
     public const string ServiceName = "todoservice";
 
+    private const string CachePrefix = "tenancy.connection_cache.";
+
     private static readonly TimeSpan ExportInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>The OTLP settings for the service, named as the AppHost names them.</summary>
+    /// <summary>The OTLP settings for the service, named as Aspire names them.</summary>
     public IReadOnlyDictionary<string, string> ServiceSettings => new Dictionary<string, string>
     {
         ["OTEL_SERVICE_NAME"] = ServiceName,
-        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.HttpEndpoint.ToString(),
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString(),
         ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        ["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={apiKey}",
         ["OTEL_METRIC_EXPORT_INTERVAL"] = ExportInterval.TotalMilliseconds.ToString(CultureInfo.InvariantCulture),
-        ["OTEL_TRACES_SAMPLER"] = "always_off",
     };
 
-    public static async Task<ServiceMetrics> StartAsync()
-    {
-        var apiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var stores = new TelemetryStores(TimeProvider.System);
-        var receiver = await OtlpReceiver.StartAsync(new OtlpReceiverOptions { ApiKey = apiKey }, stores, CancellationToken.None);
-        return new ServiceMetrics(receiver, stores, apiKey);
-    }
+    public static async Task<ServiceMetrics> StartAsync() => new(await OtlpMetricsReceiver.StartAsync());
 
     /// <summary>
     /// The counters as of an export received more than one interval after <paramref name="quietSince"/>: with no load
@@ -44,23 +38,21 @@ internal sealed class ServiceMetrics(OtlpReceiver receiver, TelemetryStores stor
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTimeOffset.UtcNow < deadline)
         {
-            var instruments = stores.Metrics.Query(ServiceName).Where(view => view.Name.StartsWith("tenancy.connection_cache.", StringComparison.Ordinal)).ToArray();
-            if (instruments.FirstOrDefault(view => view.Name == "tenancy.connection_cache.hits") is { } hits && hits.Updated > quietSince + ExportInterval)
+            if (receiver.Metrics.Find(ServiceName, CachePrefix + "hits") is { } hits && hits.Received > quietSince + ExportInterval)
             {
                 // A counter never incremented (no evictions yet) is not exported at all: it reads as zero.
-                double Value(string name) => instruments.FirstOrDefault(view => view.Name == "tenancy.connection_cache." + name)?.Value ?? 0;
-                return new CacheCounters(Value("hits"), Value("misses"), Value("evictions"), Value("open_databases"));
+                double Value(string name) => receiver.Metrics.Find(ServiceName, CachePrefix + name)?.Value ?? 0;
+                return new CacheCounters(hits.Value, Value("misses"), Value("evictions"), Value("open_databases"));
             }
 
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{ServiceName} exported no tenancy.connection_cache.hits within 30 s; is OTLP export reaching {receiver.HttpEndpoint}?");
+        throw new TimeoutException($"{ServiceName} exported no {CachePrefix}hits within 30 s; is OTLP export reaching {receiver.Endpoint}?");
     }
 
     /// <summary>The latest exported value of <paramref name="instrument"/> (summed over its series), or NaN if it was never exported.</summary>
-    public double Latest(string instrument) =>
-        stores.Metrics.Query(ServiceName).FirstOrDefault(view => view.Name == instrument)?.Value ?? double.NaN;
+    public double Latest(string instrument) => receiver.Metrics.Find(ServiceName, instrument)?.Value ?? double.NaN;
 
     public ValueTask DisposeAsync() => receiver.DisposeAsync();
 }

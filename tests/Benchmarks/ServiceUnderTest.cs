@@ -24,8 +24,11 @@ internal sealed class ServiceUnderTest : IDisposable
     /// <summary>Starts <c>dotnet &lt;project&gt;.dll</c> from the project's output in the benchmark's own configuration.</summary>
     public static ServiceUnderTest Start(string project, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet", [ServiceBuild.Assembly(project)])
+        var assembly = ServiceBuild.Assembly(project);
+        var start = new ProcessStartInfo("dotnet", [assembly])
         {
+            // The project folder, as the AppHost starts it: its appsettings.json (log levels) is read from there.
+            WorkingDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(assembly)!, "..", "..", "..")),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
