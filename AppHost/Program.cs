@@ -2,30 +2,41 @@ using AppHost.Cache;
 using AppHost.Platform;
 using AppHost.Secrets;
 
-var builder = DistributedApplication.CreateBuilder(args);
-builder.UseLocalDashboard();
+try
+{
+    var builder = DistributedApplication.CreateBuilder(args);
+    builder.UseLocalDashboard();
 
-var secrets = builder.AddDevSecrets();
-var cache = builder.AddCache("cache");
+    var secrets = builder.AddDevSecrets();
+    var cache = builder.AddCache("cache");
 
-var tenantservice = builder.AddService<Projects.TenantService>("tenantservice", secrets)
-    .WithReference(cache)
-    .WaitFor(cache);
+    var tenantservice = builder.AddService<Projects.TenantService>("tenantservice", secrets)
+        .WithReference(cache)
+        .WaitFor(cache);
 
-var todoservice = builder.AddReplicas<Projects.TodoService>("todoservice", builder.Configuration.GetValue("TODOSERVICE_REPLICAS", 1), secrets,
-    replica => replica.WithReference(cache).WaitFor(cache));
+    var todoservice = builder.AddReplicas<Projects.TodoService>("todoservice", builder.Configuration.GetValue("TODOSERVICE_REPLICAS", 1), secrets,
+        replica => replica.WithReference(cache).WaitFor(cache));
 
-builder.AddService<Projects.Gateway>("gateway", secrets, port: builder.GatewayPort())
-    .WithExternalHttpEndpoints()
-    .WithReference(cache)
-    .WithReference(tenantservice)
-    .WithReference(todoservice)
-    .WaitFor(tenantservice)
-    .WaitFor(todoservice);
+    builder.AddService<Projects.Gateway>("gateway", secrets, port: builder.GatewayPort())
+        .WithExternalHttpEndpoints()
+        .WithReference(cache)
+        .WithReference(tenantservice)
+        .WithReference(todoservice)
+        .WaitFor(tenantservice)
+        .WaitFor(todoservice);
 
-builder.AddStartupReport(secrets);
+    builder.AddStartupReport(secrets);
 
-builder.Build().Run();
+    builder.Build().Run();
+}
+catch (DistributedApplicationException problem)
+{
+    // A setting the AppHost cannot start with (a taken port, a bad value): the message names it and the fix.
+    Console.Error.WriteLine(problem.Message);
+    return 1;
+}
+
+return 0;
 
 /// <summary>The entry point, which Aspire's testing builder boots in tests.</summary>
 public partial class Program;

@@ -52,7 +52,8 @@ internal sealed partial class StartupReport(
             await foreach (var update in notifications.WatchAsync(stoppingToken))
             {
                 var snapshot = update.Snapshot;
-                if (snapshot.State?.Text is not ("Exited" or "FailedToStart") || snapshot.ExitCode is 0 || !reported.Add($"{update.ResourceId}@{snapshot.StartTimeStamp}"))
+                // A killed process ends as Finished with exit code -1; a clean exit (0) is not a failure.
+                if (!KnownResourceStates.TerminalStates.Contains(snapshot.State?.Text) || snapshot.ExitCode is 0 || !reported.Add($"{update.ResourceId}@{snapshot.StartTimeStamp}"))
                 {
                     continue;
                 }

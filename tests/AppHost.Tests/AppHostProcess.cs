@@ -1,40 +1,59 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
+using AppHost.Platform;
 
 namespace AppHost.Tests;
 
-/// A real `dotnet AppHost.dll` process, its output collected so its console never blocks.
-internal sealed class AppHostProcess : IDisposable
+/// <summary>
+/// A real <c>dotnet AppHost.dll</c> in a temporary DATA_DIR with free ports, run from AppHost/ as a developer runs it;
+/// its output is collected so its console never blocks. Disposing it stops whatever it left running.
+/// </summary>
+internal sealed class AppHostProcess : IAsyncDisposable
 {
+    private const int SigInt = 2;
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private StartedProcesses? _started;
 
-    public AppHostProcess(params string[] args)
+    private AppHostProcess(string dataDirectory, IEnumerable<string> arguments, string? path)
     {
-        var assembly = Path.Combine(ProjectLocator.AppHostDirectory, "bin", ProjectLocator.Configuration, "net10.0", "AppHost.dll");
-        var info = new ProcessStartInfo(ProjectLocator.DotnetHost())
+        DataDirectory = dataDirectory;
+        var assembly = ServiceBuild.Assembly("AppHost");
+        var info = new ProcessStartInfo(path is null ? Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet" : Path.Combine(path, "dotnet"))
         {
+            // AppHost/bin/<configuration>/net10.0/AppHost.dll -> AppHost/
+            WorkingDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(assembly)!, "..", "..", "..")),
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         info.ArgumentList.Add(assembly);
-        foreach (var arg in args)
+        foreach (var argument in (string[])[$"--DATA_DIR={dataDirectory}", "--GATEWAY_PORT=0", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0", .. arguments])
         {
-            info.ArgumentList.Add(arg);
+            info.ArgumentList.Add(argument);
+        }
+
+        // A developer's shell has no DOTNET_HOST_PATH (dotnet test sets it): the AppHost finds dotnet on PATH as it would there.
+        info.Environment.Remove("DOTNET_HOST_PATH");
+        if (path is not null)
+        {
+            info.Environment["PATH"] = path;
         }
 
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);
-        // An AppHost that stops before its banner will never be ready: say so at once, with what it printed.
         _process.Exited += (_, _) => _ready.TrySetException(
             new InvalidOperationException($"The AppHost exited with {_process.ExitCode} before it was ready:{Environment.NewLine}{Output}"));
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    public string DataDirectory { get; }
 
     public int Id => _process.Id;
 
@@ -49,7 +68,11 @@ internal sealed class AppHostProcess : IDisposable
         }
     }
 
-    /// <summary>Waits for the ready banner; a timeout reports what the AppHost printed so far.</summary>
+    /// <summary>Starts the AppHost; <paramref name="path"/> replaces PATH (a folder that must hold <c>dotnet</c>).</summary>
+    public static AppHostProcess Start(string dataDirectory, IEnumerable<string>? arguments = null, string? path = null) =>
+        new(dataDirectory, arguments ?? [], path);
+
+    /// <summary>Waits for the AppHost's ready line (every service healthy); fails with its output if it exits or times out.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan within)
     {
         try
@@ -58,17 +81,65 @@ internal sealed class AppHostProcess : IDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"The AppHost was not ready within {within.TotalSeconds:0} s; its output:{Environment.NewLine}{Output}");
+            throw new TimeoutException($"The AppHost printed no '{StartupReport.ReadyLine}' line within {within.TotalSeconds:0} s; its output:{Environment.NewLine}{Output}");
         }
     }
 
-    public async Task<int> WaitForExitAsync(TimeSpan within)
+    /// <summary>The processes it started so far (see <see cref="ProcessTable.StartedBy"/>), remembered for cleanup.</summary>
+    public StartedProcesses StartedProcesses() => _started = ProcessTable.StartedBy(_process.Id, DataDirectory);
+
+    /// <summary>Ctrl+C in its terminal.</summary>
+    public void Interrupt()
     {
-        await _process.WaitForExitAsync().WaitAsync(within);
-        return _process.ExitCode;
+        if (Kill(_process.Id, SigInt) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
     }
 
+    /// <summary>SIGKILL: the AppHost runs no shutdown code at all.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: false);
+
+    /// <summary>Its exit code, or null if it still runs after <paramref name="within"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var started = _started ?? (_process.HasExited ? null : StartedProcesses());
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        // A failed test must not leave DCP and the services running into the next test.
+        foreach (var leftover in started?.StillRunning() ?? [])
+        {
+            try
+            {
+                using var process = Process.GetProcessById(leftover.Pid);
+                process.Kill();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        _process.Dispose();
+    }
 
     private void Collect(string? line)
     {
@@ -82,19 +153,13 @@ internal sealed class AppHostProcess : IDisposable
             _output.AppendLine(line);
         }
 
-        if (line.StartsWith(ReadyBanner.FirstLine, StringComparison.Ordinal))
+        // The console logger puts the message on its own indented line under "info: AppHost.Platform.StartupReport[...]".
+        if (line.TrimStart().StartsWith(StartupReport.ReadyLine, StringComparison.Ordinal))
         {
             _ready.TrySetResult();
         }
     }
 
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
-    }
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }

@@ -1,3 +1,4 @@
+using AppHost.Secrets;
 using Microsoft.Extensions.Configuration;
 
 namespace AppHost.Tests;

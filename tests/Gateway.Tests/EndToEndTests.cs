@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Aspire.Hosting.Testing;
 using Gateway.Tests.TestSupport;
 using Tenancy.Databases;
 using Testing;

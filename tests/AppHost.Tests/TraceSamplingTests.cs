@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 
-namespace Dashboard.Tests;
+namespace AppHost.Tests;
 
 /// <summary>Every trace at human rates, a bounded number under load, and never part of a trace.</summary>
 public sealed class TraceSamplingTests
@@ -40,6 +40,15 @@ public sealed class TraceSamplingTests
         Assert.All(Enumerable.Range(0, 1000), _ => Assert.True(Root(sampler)));
     }
 
+    [Fact]
+    public void AClientCallMadeOutsideAnyOperationStartsNoTrace()
+    {
+        var sampler = Extensions.TraceSampler(Settings("0"));
+
+        Assert.False(Sampled(sampler, default, ActivityKind.Client), "a background Redis command or health probe is not a trace of its own");
+        Assert.True(Child(sampler, ActivityTraceFlags.Recorded, ActivityKind.Client), "the same call inside a recorded request is part of its trace");
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("lots")]
@@ -55,10 +64,10 @@ public sealed class TraceSamplingTests
 
     private static bool Root(Sampler sampler) => Sampled(sampler, default);
 
-    private static bool Child(Sampler sampler, ActivityTraceFlags parentFlags) =>
-        Sampled(sampler, new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), parentFlags, isRemote: true));
+    private static bool Child(Sampler sampler, ActivityTraceFlags parentFlags, ActivityKind kind = ActivityKind.Server) =>
+        Sampled(sampler, new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), parentFlags, isRemote: true), kind);
 
-    private static bool Sampled(Sampler sampler, ActivityContext parent) =>
-        sampler.ShouldSample(new SamplingParameters(parent, parent == default ? ActivityTraceId.CreateRandom() : parent.TraceId, "GET /api/todos", ActivityKind.Server))
+    private static bool Sampled(Sampler sampler, ActivityContext parent, ActivityKind kind = ActivityKind.Server) =>
+        sampler.ShouldSample(new SamplingParameters(parent, parent == default ? ActivityTraceId.CreateRandom() : parent.TraceId, "GET /api/todos", kind))
             .Decision == SamplingDecision.RecordAndSample;
 }
