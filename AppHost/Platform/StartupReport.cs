@@ -64,7 +64,7 @@ internal sealed partial class StartupReport(
                     lines.AddRange(batch.Select(line => line.Content));
                 }
 
-                LogStopped(logger, update.Resource.Name, snapshot.State.Text, snapshot.ExitCode, string.Join(Environment.NewLine, lines.TakeLast(LastLines)));
+                LogStopped(logger, update.Resource.Name, snapshot.State!.Text, snapshot.ExitCode, string.Join(Environment.NewLine, lines.TakeLast(LastLines)));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
