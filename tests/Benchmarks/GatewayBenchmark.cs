@@ -25,6 +25,7 @@ internal static class GatewayBenchmark
             try
             {
                 var tokens = await SeedUsersAsync(platform, users, todos);
+                var gatewayPid = await GatewayProcessIdAsync(platform);
                 foreach (var path in Paths)
                 {
                     var viaGatewayUrl = new Uri(platform.App.GetEndpoint("gateway"), path);
@@ -38,9 +39,12 @@ internal static class GatewayBenchmark
                     // Gateway and direct alternate, so drift in what else the machine does falls on both alike.
                     var ratios = new List<double>();
                     var gatewayRates = new List<double>();
+                    var gatewayCpu = new List<double>();
                     for (var round = 1; round <= rounds; round++)
                     {
+                        var cpuBefore = ProcessCpu.Of(gatewayPid);
                         var viaGateway = await Wrk.RunAsync(viaGatewayUrl, tokens, concurrency, duration);
+                        gatewayCpu.Add((ProcessCpu.Of(gatewayPid) - cpuBefore).TotalMicroseconds / (viaGateway.RequestsPerSecond * duration.TotalSeconds));
                         var direct = await Wrk.RunAsync(directUrl, tokens, concurrency, duration);
                         Console.WriteLine($"telemetry {(telemetry ? "on " : "off")}  {path,-20} round {round}  gateway {viaGateway}  direct {direct}");
                         gatewayRates.Add(viaGateway.RequestsPerSecond);
@@ -49,7 +53,7 @@ internal static class GatewayBenchmark
 
                     throughput[(telemetry, path)] = Percentiles.Of([.. gatewayRates], 50);
                     Console.WriteLine(FormattableString.Invariant(
-                        $"telemetry {(telemetry ? "on " : "off")}  {path,-20} the gateway keeps {Percentiles.Of([.. ratios], 50):P0} of direct throughput (median of {rounds} rounds; {string.Join(", ", ratios.Select(ratio => ratio.ToString("P0", CultureInfo.InvariantCulture)))})"));
+                        $"telemetry {(telemetry ? "on " : "off")}  {path,-20} the gateway keeps {Percentiles.Of([.. ratios], 50):P0} of direct throughput (median of {rounds} rounds; {string.Join(", ", ratios.Select(ratio => ratio.ToString("P0", CultureInfo.InvariantCulture)))}); the gateway's CPU per proxied request {Percentiles.Of([.. gatewayCpu], 50):0} µs"));
                 }
             }
             finally
@@ -66,6 +70,13 @@ internal static class GatewayBenchmark
 
         Console.WriteLine($"load average after: {BenchmarkCommand.LoadAverage()}");
         return 0;
+    }
+
+    // The dashboard's "pid" of the gateway resource: its CPU time divided by the requests it proxied.
+    private static async Task<int> GatewayProcessIdAsync(BenchmarkPlatform platform)
+    {
+        var running = await platform.App.ResourceNotifications.WaitForResourceAsync("gateway", update => update.Snapshot.Properties.Any(property => property.Name == "executable.pid"));
+        return Convert.ToInt32(running.Snapshot.Properties.First(property => property.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
     }
 
     // Each user's first request provisions their database; the todos give the list something to page.
