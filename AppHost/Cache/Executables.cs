@@ -9,5 +9,4 @@ internal static class Executables
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);
     }
-
 }
