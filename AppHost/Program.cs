@@ -7,6 +7,10 @@ try
     var builder = DistributedApplication.CreateBuilder(args);
     builder.UseLocalDashboard();
 
+    var gatewayPort = builder.GatewayPort();
+    // Database objects' Hostname must name the gateway users really reach: a client follows it with its token.
+    builder.Configuration["PUBLIC_HOST"] ??= $"localhost:{gatewayPort}";
+
     var secrets = builder.AddDevSecrets();
     var cache = builder.AddCache("cache");
 
@@ -17,7 +21,7 @@ try
     var todoservice = builder.AddReplicas<Projects.TodoService>("todoservice", builder.Configuration.GetValue("TODOSERVICE_REPLICAS", 1), secrets,
         replica => replica.WithReference(cache).WaitFor(cache));
 
-    builder.AddService<Projects.Gateway>("gateway", secrets, port: builder.GatewayPort())
+    builder.AddService<Projects.Gateway>("gateway", secrets, port: gatewayPort)
         .WithExternalHttpEndpoints()
         .WithReference(cache)
         .WithReference(tenantservice)

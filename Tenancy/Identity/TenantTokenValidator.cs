@@ -55,6 +55,11 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
             return TokenValidation.Refused(TokenFailure.Malformed, "The bearer token is not a JWT.");
         }
 
+        if (TokenShape.Problem(parsed) is { } problem)
+        {
+            return TokenValidation.Refused(TokenFailure.Malformed, problem);
+        }
+
         if (parsed.Alg != SecurityAlgorithms.RsaSha256)
         {
             return TokenValidation.Refused(TokenFailure.WrongAlgorithm, $"The token is signed with '{parsed.Alg}'; only RS256 is accepted.");

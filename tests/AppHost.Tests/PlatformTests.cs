@@ -80,6 +80,20 @@ public sealed class PlatformTests(DashboardPlatformFixture platform) : IClassFix
         Assert.False(gateway.ContainsKey("CLERK_ISSUER"));
     }
 
+    [Fact]
+    public async Task ADatabasesHostnameNamesTheGatewayUsersReallyReach()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/organizations/local/databases/todos-schema");
+        request.Headers.Authorization = new("Bearer", platform.PlatformApiToken);
+
+        using var response = await platform.Gateway.SendAsync(request);
+        var database = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("database");
+
+        // The fixture's gateway listens on a free port, not 8080: a client following Hostname must land on it.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"localhost:{platform.Gateway.BaseAddress!.Port}/db/todos-schema", database.GetProperty("Hostname").GetString());
+    }
+
     [Theory]
     [InlineData("tenantservice")]
     [InlineData("todoservice")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Gateway.Tests.TestSupport;
@@ -87,6 +88,35 @@ public sealed class JwtValidationTests(ClerkGatewayFixture gateway) : IClassFixt
 
         AssertRefused(response, "JWT");
     }
+
+    [Fact]
+    public async Task ATokenWithAHeaderExtensionMarkedCriticalIsRefused()
+    {
+        var token = gateway.Key.Sign(
+            $$"""{"alg":"RS256","typ":"JWT","kid":"{{gateway.Key.KeyId}}","crit":["urn:example:bound"],"urn:example:bound":true}""",
+            Payload(gateway.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+
+        var response = await gateway.Client.GetAsync("/api/todos", token);
+
+        AssertRefused(response, "crit");
+    }
+
+    [Fact]
+    public async Task ATokenWhoseExpiryIsAStringIsRefused()
+    {
+        var expiry = gateway.Clock.GetUtcNow().AddMinutes(5).ToUnixTimeSeconds();
+        var token = gateway.Key.Sign(
+            $$"""{"alg":"RS256","typ":"JWT","kid":"{{gateway.Key.KeyId}}"}""",
+            Payload(gateway.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), expiry: $"\"{expiry}\""));
+
+        var response = await gateway.Client.GetAsync("/api/todos", token);
+
+        AssertRefused(response, "'exp' claim is not a number");
+    }
+
+    // A Clerk-shaped payload, valid in every other way; expiry is the JSON text of "exp".
+    private string Payload(string issuedAt, string? expiry = null) =>
+        $$"""{"iss":"{{gateway.Jwks.Issuer}}","sub":"user_shape","sid":"sess_test","azp":"{{ClerkGatewayFixture.AllowedParty}}","iat":{{issuedAt}},"nbf":{{issuedAt}},"exp":{{expiry ?? (long.Parse(issuedAt, CultureInfo.InvariantCulture) + 300).ToString(CultureInfo.InvariantCulture)}}}""";
 
     [Fact]
     public async Task AnExpiredTokenIsRefused()
