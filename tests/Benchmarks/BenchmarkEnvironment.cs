@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
+using Testing;
 
 namespace Benchmarks;
 
@@ -39,7 +38,7 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
         try
         {
             environment.Redis = Environment.GetEnvironmentVariable("REDIS_URL") is { Length: > 0 } url ? url : environment.StartRedis();
-            var port = FreePort();
+            var port = LoopbackPort.Free();
             environment._serviceEnvironment = environment.ServiceSettings(port, new Dictionary<string, string> { ["PLATFORM_API_TOKEN"] = Token, ["CLERK_WEBHOOK_SECRET"] = WebhookSecret });
             environment.Service = ServiceUnderTest.Start("TenantService", environment._serviceEnvironment);
             environment.Client = NewClient(port);
@@ -60,7 +59,7 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
     /// </summary>
     public async Task StartTodoServiceAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         TodoService = ServiceUnderTest.Start("TodoService", ServiceSettings(port, settings));
         TodoClient = NewClient(port);
         await TodoService.WaitReadyAsync(TodoClient);
@@ -116,7 +115,7 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
 
     private string StartRedis()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("The benchmark needs redis-server (apt-get install redis-server) or REDIS_URL=host:port.");
         _redisServer = Process.Start(new ProcessStartInfo(binary, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
@@ -126,12 +125,5 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
         })!;
         _redisServer.BeginOutputReadLine();
         return $"127.0.0.1:{port}";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

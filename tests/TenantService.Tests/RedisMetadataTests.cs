@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 using Tenancy.Databases;
 using Tenancy.Metadata;
@@ -113,7 +112,7 @@ public sealed class RedisMetadataTests(RedisFixture redis) : IDisposable
     [Fact]
     public async Task CreatesAndDeletesWorkWhileRedisIsDownAndArePublishedWhenItReturns()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var app = new TenantServiceApp(_dataDirectory, $"127.0.0.1:{port},connectTimeout=500");
         var api = new PlatformApi(app.Platform());
         var kept = DatabaseName.Parse(TestData.UniqueName("offline"));
@@ -172,12 +171,5 @@ public sealed class RedisMetadataTests(RedisFixture redis) : IDisposable
         var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 using Xunit;
 
@@ -42,7 +40,7 @@ public sealed class RedisFixture : IAsyncLifetime
 
     private string StartServer()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var info = new ProcessStartInfo("redis-server")
         {
             UseShellExecute = false,
@@ -71,12 +69,6 @@ public sealed class RedisFixture : IAsyncLifetime
         return $"127.0.0.1:{port}";
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async Task DisposeAsync()
     {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace Testing;
 
@@ -37,7 +35,7 @@ public sealed class TenantServiceProcess : IAsyncDisposable
     /// <summary>Starts the service on a free port and waits until it answers <c>/alive</c>; <paramref name="settings"/> are extra environment variables.</summary>
     public static async Task<TenantServiceProcess> StartAsync(string dataDirectory, string redis, string platformToken, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet", [ServiceBuild.Assembly("TenantService")])
         {
             RedirectStandardOutput = true,
@@ -101,12 +99,5 @@ public sealed class TenantServiceProcess : IAsyncDisposable
                 _output.Dequeue();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
