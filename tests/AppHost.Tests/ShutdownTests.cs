@@ -10,6 +10,7 @@ namespace AppHost.Tests;
 public sealed class ShutdownTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DcpStopLimit = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("apphost-shutdown-").FullName;
@@ -41,14 +42,21 @@ public sealed class ShutdownTests(ITestOutputHelper output) : IDisposable
         var started = appHost.StartedProcesses();
         AssertFoundEverything(started, appHost.Output);
 
-        // DCP watches the AppHost (start-apiserver --monitor <pid>) and stops everything once it is gone.
+        // DCP watches the AppHost (start-apiserver --monitor <pid>) and stops everything once it is gone: what it ran
+        // (services, Redis, dashboard) within the limit; its own controller process then polls for the API server's
+        // end and was seen to linger up to ~12 s, which no Aspire or DCP setting shortens.
         var clock = Stopwatch.StartNew();
         appHost.KillHard();
-        var allGone = await started.AllGoneAsync(StopLimit);
+        var whatRanGone = await started.AllGoneAsync(StopLimit, process => !IsDcp(process));
+        var dcpGone = await started.AllGoneAsync(DcpStopLimit - clock.Elapsed);
         output.WriteLine($"{started.Processes.Count} processes stopped {clock.Elapsed.TotalSeconds:0.0} s after SIGKILL:{Environment.NewLine}{started}");
 
-        Assert.True(allGone, $"still running {StopLimit.TotalSeconds:0} s after the AppHost was killed:{Environment.NewLine}{string.Join(Environment.NewLine, started.StillRunning())}");
+        Assert.True(whatRanGone, $"still running {StopLimit.TotalSeconds:0} s after the AppHost was killed:{Environment.NewLine}{string.Join(Environment.NewLine, started.StillRunning())}");
+        Assert.True(dcpGone, $"DCP still running {DcpStopLimit.TotalSeconds:0} s after the AppHost was killed:{Environment.NewLine}{string.Join(Environment.NewLine, started.StillRunning())}");
     }
+
+    // DCP's own processes: its API server, its controllers and the monitor it keeps beside each resource.
+    private static bool IsDcp(ProcessEntry process) => process.Arguments.Count > 0 && Path.GetFileName(process.Arguments[0]) == "dcp";
 
     // Without this, a test that found nothing to stop would pass however much was left running.
     private static void AssertFoundEverything(StartedProcesses started, string output)

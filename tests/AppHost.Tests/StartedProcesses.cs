@@ -15,11 +15,11 @@ internal sealed record StartedProcesses(IReadOnlyList<string> DcpFolders, string
         || (ProcessTable.EnvironmentOf(process.Pid).TryGetValue("DATA_DIR", out var dataDirectory) && dataDirectory == DataDirectory)
         || ProcessTable.WorkingDirectoryOf(process.Pid) is { } workingDirectory && workingDirectory.StartsWith(DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    /// <summary>Waits until none is left; false if some still run after <paramref name="within"/>.</summary>
-    public async Task<bool> AllGoneAsync(TimeSpan within)
+    /// <summary>Waits until none is left (of those <paramref name="which"/> selects); false if some still run after <paramref name="within"/>.</summary>
+    public async Task<bool> AllGoneAsync(TimeSpan within, Func<ProcessEntry, bool>? which = null)
     {
         var deadline = DateTime.UtcNow + within;
-        while (StillRunning().Count > 0)
+        while (StillRunning().Any(which ?? (_ => true)))
         {
             if (DateTime.UtcNow > deadline)
             {
