@@ -28,12 +28,14 @@ public static class TenancyExtensions
         builder.Services.TryAddSingleton(builder.Configuration.GetSection(SectionName).Get<TenantDatabaseOptions>() ?? new TenantDatabaseOptions());
         builder.Services.TryAddSingleton<TenantDatabaseFactory>();
         builder.Services.TryAddSingleton<TenantMetadataStore>();
+        builder.Services.TryAddSingleton<ITenantDirectory>(provider => provider.GetRequiredService<TenantMetadataStore>());
         return builder;
     }
 
     /// <summary>
     /// Adds the <see cref="TenantConnectionCache"/> (bounds from the <c>Tenancy</c> section) kept current by tenant
-    /// events from Redis, on top of <see cref="AddTenantDatabases{TBuilder}"/>.
+    /// events and close requests from Redis, on top of <see cref="AddTenantDatabases{TBuilder}"/>. Cold tenants are looked
+    /// up in the registered <see cref="ITenantDirectory"/> (Redis unless the service registered its own first).
     /// </summary>
     /// <param name="builder">The service's builder.</param>
     /// <returns>The builder.</returns>

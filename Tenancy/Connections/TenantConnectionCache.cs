@@ -5,35 +5,38 @@ using Tenancy.Metadata;
 namespace Tenancy.Connections;
 
 /// <summary>
-/// Keeps tenant databases open for a service: at most <see cref="TenantConnectionCacheOptions.MaxOpenDatabases"/>
-/// at once, least recently used closed first, idle ones closed after a while. A warm tenant costs no Redis round
-/// trip; a cold one reads its metadata from Redis. Tenant events (deleted, migrating, migrated) keep it current.
+/// The one owner of a process's connections to tenant databases: at most <see cref="TenantConnectionCacheOptions.MaxOpenDatabases"/>
+/// open at once, least recently used closed first, idle ones closed after a while. A warm tenant costs no lookup; a cold
+/// one is looked up in the <see cref="ITenantDirectory"/>. Tenant events (deleted, migrating, migrated) and close requests
+/// keep it current, so write blocks, versions, deletes and the libSQL streams' connections are handled here alone.
 /// </summary>
 public sealed class TenantConnectionCache : IDisposable
 {
-    private static readonly TimeSpan BlockedRetryAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxSweepInterval = TimeSpan.FromSeconds(10);
+    // A close whose delete never finished (its service died) stops refusing the name after this long.
+    private static readonly TimeSpan ClosingMemory = TimeSpan.FromMinutes(5);
 
     private readonly TenantDatabaseFactory _factory;
-    private readonly TenantMetadataStore _metadata;
+    private readonly ITenantDirectory _directory;
     private readonly TenantConnectionCacheOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly Dictionary<DatabaseName, TenantConnections> _open = [];
+    private readonly Dictionary<DatabaseName, long> _closing = [];
     private readonly LinkedList<TenantConnections> _recency = new();
     private readonly ITimer _idleSweep;
     private long _generation;
     private int _closedSinceTrim;
 
-    /// <summary>Creates a cache that opens databases with <paramref name="factory"/> and reads metadata from <paramref name="metadata"/>.</summary>
+    /// <summary>Creates a cache that opens databases with <paramref name="factory"/> and looks them up in <paramref name="directory"/>.</summary>
     /// <param name="factory">Opens guarded tenant connections.</param>
-    /// <param name="metadata">Tenant metadata in Redis, read on a miss.</param>
+    /// <param name="directory">Tenant metadata, read on a miss.</param>
     /// <param name="options">The cache's bounds.</param>
     /// <param name="time">The clock for idle expiry and waits.</param>
-    public TenantConnectionCache(TenantDatabaseFactory factory, TenantMetadataStore metadata, TenantConnectionCacheOptions options, TimeProvider time)
+    public TenantConnectionCache(TenantDatabaseFactory factory, ITenantDirectory directory, TenantConnectionCacheOptions options, TimeProvider time)
     {
         _factory = factory;
-        _metadata = metadata;
+        _directory = directory;
         _options = options;
         _time = time;
         // At most 10 s apart, so the C heap is trimmed soon after evictions; idle expiry needs no finer steps than a quarter.
@@ -57,10 +60,11 @@ public sealed class TenantConnectionCache : IDisposable
 
     /// <summary>
     /// Leases a connection of <paramref name="name"/>. Writes wait for a migration's write block up to
-    /// <see cref="TenantConnectionCacheOptions.WriteBlockWait"/>, then are refused with a retry hint.
+    /// <see cref="TenantConnectionCacheOptions.WriteBlockWait"/>, then are refused with a retry hint;
+    /// <see cref="TenantAccessMode.Maintenance"/> holds the gate itself and takes the write lock back from streams.
     /// </summary>
     /// <param name="name">The tenant database.</param>
-    /// <param name="mode">Read or write.</param>
+    /// <param name="mode">Read, write or maintenance.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The lease, or why there is none.</returns>
     public async ValueTask<TenantAccess> AcquireAsync(DatabaseName name, TenantAccessMode mode, CancellationToken cancellationToken = default)
@@ -68,39 +72,95 @@ public sealed class TenantConnectionCache : IDisposable
         var started = _time.GetTimestamp();
         while (true)
         {
-            var tenant = TryGetOpen(name) ?? await LoadAsync(name);
+            var (tenant, refused) = await ResolveAsync(name);
             if (tenant is null)
             {
-                return TenantAccess.NotFound;
-            }
-
-            if (tenant.Record.BlockReads)
-            {
-                return new TenantAccess(TenantAccessStatus.ReadBlocked, null, BlockedRetryAfter);
+                return refused;
             }
 
             if (mode == TenantAccessMode.Write && !await tenant.Gate.WaitOpenAsync(_options.WriteBlockWait, _time, cancellationToken))
             {
-                return new TenantAccess(TenantAccessStatus.WriteBlocked, null, BlockedRetryAfter);
+                return TenantAccess.Blocked(TenantAccessStatus.WriteBlocked);
             }
 
-            TenantLease? lease;
-            try
-            {
-                lease = await tenant.LeaseAsync(mode, cancellationToken);
-            }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 14)
-            {
-                // SQLITE_CANTOPEN: the file is gone, the deletion event has not arrived yet.
-                Remove(name, tenant);
-                return TenantAccess.NotFound;
-            }
-
+            var lease = await LeaseAsync(name, tenant, mode, cancellationToken);
             if (lease is not null)
             {
                 TenancyTelemetry.WaitTime.Record(_time.GetElapsedTime(started).TotalMilliseconds);
                 return new TenantAccess(TenantAccessStatus.Granted, lease, TimeSpan.Zero);
             }
+        }
+    }
+
+    /// <summary>
+    /// Opens a libSQL stream on <paramref name="name"/>: a connection of its own, kept across requests, until
+    /// <see cref="TenantStream.End"/>. A tenant with open streams is never evicted.
+    /// </summary>
+    /// <param name="name">The tenant database.</param>
+    /// <returns>The stream, or why there is none.</returns>
+    public async ValueTask<TenantAccess> OpenStreamAsync(DatabaseName name)
+    {
+        while (true)
+        {
+            var (tenant, refused) = await ResolveAsync(name);
+            if (tenant is null)
+            {
+                return refused;
+            }
+
+            TenantStream? stream;
+            try
+            {
+                stream = tenant.OpenStream(_options.WriteBlockWait, _time);
+            }
+            catch (Exception exception) when (exception is FileNotFoundException or SqliteException { SqliteErrorCode: 14 })
+            {
+                Remove(name, tenant);
+                return TenantAccess.NotFound;
+            }
+
+            if (stream is not null)
+            {
+                return new TenantAccess(TenantAccessStatus.Granted, null, TimeSpan.Zero, stream);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes <paramref name="name"/> in this process for a delete or a replacement: new leases and streams are refused
+    /// (<see cref="TenantAccessStatus.ReadBlocked"/>) until a <see cref="TenantEventType.Deleted"/>, <see cref="TenantEventType.Created"/>
+    /// or <see cref="TenantEventType.Reopened"/> event; open streams are taken back (their transactions rolled back); leases
+    /// out are waited for up to <see cref="TenantConnectionCacheOptions.CloseTimeout"/>.
+    /// </summary>
+    /// <param name="name">The tenant database.</param>
+    /// <returns>True when every connection of the database in this process is closed.</returns>
+    public async Task<bool> CloseAsync(DatabaseName name)
+    {
+        TenantConnections? tenant;
+        lock (_lock)
+        {
+            _generation++;
+            _closing[name] = _time.GetTimestamp();
+            if (_open.TryGetValue(name, out tenant))
+            {
+                Unlink(tenant);
+            }
+        }
+
+        if (tenant is null)
+        {
+            return true;
+        }
+
+        Close([tenant]);
+        try
+        {
+            await tenant.Drained.WaitAsync(_options.CloseTimeout, _time);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
@@ -113,6 +173,11 @@ public sealed class TenantConnectionCache : IDisposable
         lock (_lock)
         {
             _generation++;
+            if (tenantEvent.Type is TenantEventType.Deleted or TenantEventType.Created or TenantEventType.Reopened)
+            {
+                _closing.Remove(tenantEvent.Name);
+            }
+
             if (!_open.TryGetValue(tenantEvent.Name, out tenant))
             {
                 return;
@@ -133,6 +198,7 @@ public sealed class TenantConnectionCache : IDisposable
                 var blocked = tenantEvent.BlockWrites ?? tenantEvent.Type == TenantEventType.Migrating;
                 tenant.Record = tenant.Record with { Version = tenantEvent.Version, BlockWrites = blocked };
                 tenant.Gate.Set(blocked);
+                tenant.InvalidateStatements();
                 break;
         }
     }
@@ -159,6 +225,51 @@ public sealed class TenantConnectionCache : IDisposable
         InvalidateAll();
     }
 
+    private async ValueTask<TenantLease?> LeaseAsync(DatabaseName name, TenantConnections tenant, TenantAccessMode mode, CancellationToken cancellationToken)
+    {
+        var hold = mode == TenantAccessMode.Maintenance ? tenant.Gate.Hold() : null;
+        try
+        {
+            if (hold is not null)
+            {
+                tenant.InvalidateStatements();
+                await tenant.EndWriteTransactionsAsync(_options.WriteTransactionGrace, _time, cancellationToken);
+            }
+
+            var lease = await tenant.LeaseAsync(mode, hold, cancellationToken);
+            if (lease is null)
+            {
+                hold?.Dispose();
+            }
+
+            return lease;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 14)
+        {
+            // SQLITE_CANTOPEN: the file is gone, the deletion event has not arrived yet.
+            hold?.Dispose();
+            Remove(name, tenant);
+            return null;
+        }
+        catch
+        {
+            hold?.Dispose();
+            throw;
+        }
+    }
+
+    private async ValueTask<(TenantConnections? Tenant, TenantAccess Refused)> ResolveAsync(DatabaseName name)
+    {
+        var tenant = TryGetOpen(name) ?? await LoadAsync(name);
+        return tenant switch
+        {
+            null when IsClosing(name) => (null, TenantAccess.Blocked(TenantAccessStatus.ReadBlocked)),
+            null => (null, TenantAccess.NotFound),
+            { Record.BlockReads: true } => (null, TenantAccess.Blocked(TenantAccessStatus.ReadBlocked)),
+            _ => (tenant, default),
+        };
+    }
+
     private TenantConnections? TryGetOpen(DatabaseName name)
     {
         lock (_lock)
@@ -182,35 +293,37 @@ public sealed class TenantConnectionCache : IDisposable
             long generation;
             lock (_lock)
             {
+                if (IsClosingLocked(name))
+                {
+                    return null;
+                }
+
                 generation = _generation;
             }
 
-            var record = await _metadata.GetAsync(name);
-            if (record is null)
-            {
-                return null;
-            }
-
+            var record = await _directory.FindAsync(name);
             List<TenantConnections> evicted = [];
-            TenantConnections tenant;
+            TenantConnections? tenant;
             lock (_lock)
             {
-                // An event arrived while Redis was read: the record may already be stale, read it again.
+                // An event arrived while the record was read: it may already be stale, read it again.
                 if (generation != _generation)
                 {
                     continue;
                 }
 
-                if (!_open.TryGetValue(name, out tenant!))
+                if (record is null || IsClosingLocked(name))
+                {
+                    // A record read before a close started may still look open; the close wins.
+                    return null;
+                }
+
+                if (!_open.TryGetValue(name, out tenant))
                 {
                     tenant = new TenantConnections(record, _factory, _options.ReadersPerDatabase);
                     tenant.Gate.Set(record.BlockWrites);
                     _open[name] = tenant;
-                    while (_open.Count > _options.MaxOpenDatabases && _recency.Last is { } oldest)
-                    {
-                        Unlink(oldest.Value);
-                        evicted.Add(oldest.Value);
-                    }
+                    Evict(evicted, tenants => tenants.Count > _options.MaxOpenDatabases, _ => true);
                 }
 
                 Touch(tenant);
@@ -228,10 +341,13 @@ public sealed class TenantConnectionCache : IDisposable
         List<TenantConnections> idle = [];
         lock (_lock)
         {
-            while (_recency.Last is { } oldest && oldest.Value.LastUsed < cutoff)
+            Evict(idle, _ => true, tenant => tenant.LastUsed < cutoff);
+            foreach (var (name, since) in _closing.ToList())
             {
-                Unlink(oldest.Value);
-                idle.Add(oldest.Value);
+                if (_time.GetElapsedTime(since) > ClosingMemory)
+                {
+                    _closing.Remove(name);
+                }
             }
         }
 
@@ -242,6 +358,34 @@ public sealed class TenantConnectionCache : IDisposable
             NativeHeap.Trim();
         }
     }
+
+    // Callers hold _lock. Walks from the least recently used while more must go; tenants with open streams stay.
+    private void Evict(List<TenantConnections> evicted, Func<Dictionary<DatabaseName, TenantConnections>, bool> more, Func<TenantConnections, bool> stale)
+    {
+        var node = _recency.Last;
+        while (node is not null && more(_open) && stale(node.Value))
+        {
+            var previous = node.Previous;
+            if (!node.Value.HasStreams)
+            {
+                Unlink(node.Value);
+                evicted.Add(node.Value);
+            }
+
+            node = previous;
+        }
+    }
+
+    private bool IsClosing(DatabaseName name)
+    {
+        lock (_lock)
+        {
+            return IsClosingLocked(name);
+        }
+    }
+
+    // Callers hold _lock.
+    private bool IsClosingLocked(DatabaseName name) => _closing.Count > 0 && _closing.ContainsKey(name);
 
     private void Close(List<TenantConnections> tenants)
     {

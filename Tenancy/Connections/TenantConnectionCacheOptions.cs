@@ -14,4 +14,10 @@ public sealed record TenantConnectionCacheOptions
 
     /// <summary>How long a write waits for a migration's write block to clear before it is refused.</summary>
     public TimeSpan WriteBlockWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a migration lets a libSQL stream's open write transaction run before rolling it back to take the write lock.</summary>
+    public TimeSpan WriteTransactionGrace { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long closing a database for a delete waits for its leased connections to come back.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -4,19 +4,28 @@ using Tenancy.Metadata;
 namespace Tenancy.Connections;
 
 /// <summary>
-/// The open connections of one tenant: one writer and a few readers (SQLite WAL), handed out as leases.
-/// Once closed, leases still out close their connections when they come back.
+/// Every open connection of one tenant in this process: one writer and a few readers (SQLite WAL) handed out as
+/// leases, and the libSQL streams' own connections. Once closed, nothing new is handed out; leases and streams still
+/// out close their connections when they come back, and <see cref="Drained"/> completes when the last one has.
 /// </summary>
 internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFactory factory, int readers)
 {
+    // Kept for the next stream: opening a guarded connection costs far more than a point query.
+    private const int MaxIdleStreamConnections = 4;
+
     private readonly SemaphoreSlim _writerSlot = new(1, 1);
     private readonly SemaphoreSlim _readerSlots = new(readers, readers);
     // Under _lock: a thousand open tenants each with a ConcurrentBag would keep per-thread queues (and finalizers) alive.
     private readonly Stack<PooledConnection> _idleReaders = new();
+    private readonly Stack<PooledConnection> _idleStreamConnections = new();
+    private readonly HashSet<TenantStream> _streams = [];
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
     private PooledConnection? _writer;
     private bool _writerLeased;
     private bool _closed;
+    private int _outstanding;
+    private long _statementsEpoch;
 
     public TenantRecord Record { get; set; } = record;
 
@@ -26,10 +35,31 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
 
     public LinkedListNode<TenantConnections>? Node { get; set; }
 
-    /// <summary>A lease on a connection, or null when this tenant was closed meanwhile (the caller reloads).</summary>
-    public async ValueTask<TenantLease?> LeaseAsync(TenantAccessMode mode, CancellationToken cancellationToken)
+    /// <summary>Completes once closed and every lease and stream has given its connection back.</summary>
+    public Task Drained => _drained.Task;
+
+    /// <summary>Open streams keep the tenant from being evicted: closing would roll back their transactions.</summary>
+    public bool HasStreams
     {
-        var slot = mode == TenantAccessMode.Write ? _writerSlot : _readerSlots;
+        get
+        {
+            lock (_lock)
+            {
+                return _streams.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>Moves on when the schema may have changed: cached native statements are prepared again.</summary>
+    public long StatementsEpoch => Interlocked.Read(ref _statementsEpoch);
+
+    public void InvalidateStatements() => Interlocked.Increment(ref _statementsEpoch);
+
+    /// <summary>A lease on a connection, or null when this tenant was closed meanwhile (the caller reloads).</summary>
+    public async ValueTask<TenantLease?> LeaseAsync(TenantAccessMode mode, IDisposable? hold, CancellationToken cancellationToken)
+    {
+        var writes = mode != TenantAccessMode.Read;
+        var slot = writes ? _writerSlot : _readerSlots;
         await slot.WaitAsync(cancellationToken);
         PooledConnection? idle = null;
         lock (_lock)
@@ -40,8 +70,9 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
                 return null;
             }
 
-            _writerLeased |= mode == TenantAccessMode.Write;
-            if (mode == TenantAccessMode.Read)
+            _outstanding++;
+            _writerLeased |= writes;
+            if (!writes)
             {
                 _idleReaders.TryPop(out idle);
             }
@@ -49,47 +80,144 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
 
         try
         {
-            var connection = mode == TenantAccessMode.Write
-                ? _writer ??= Open(readOnly: false)
-                : idle ?? Open(readOnly: true);
-            return new TenantLease(this, connection, mode);
+            var connection = writes ? _writer ??= Open() : idle ?? Open(readOnly: true);
+            return new TenantLease(this, connection, mode, hold);
         }
         catch
         {
-            Release(mode, slot);
+            Return(null, mode);
             throw;
         }
     }
 
-    public void Return(PooledConnection connection, TenantAccessMode mode)
+    public void Return(PooledConnection? connection, TenantAccessMode mode)
     {
+        var writes = mode != TenantAccessMode.Read;
         bool closed;
         lock (_lock)
         {
             closed = _closed;
-            if (!closed && mode == TenantAccessMode.Read)
+            if (!closed && !writes && connection is not null)
             {
                 _idleReaders.Push(connection);
             }
-        }
 
-        if (closed)
-        {
-            connection.Dispose();
-            if (mode == TenantAccessMode.Write)
+            _writerLeased &= !writes;
+            if (closed && writes)
             {
                 _writer = null;
             }
         }
 
-        Release(mode, mode == TenantAccessMode.Write ? _writerSlot : _readerSlots);
+        if (closed)
+        {
+            connection?.Dispose();
+        }
+
+        (writes ? _writerSlot : _readerSlots).Release();
+        Settle();
     }
 
-    /// <summary>Closes idle connections now and leased ones when they come back.</summary>
+    /// <summary>A stream on a connection of its own, or null when this tenant was closed meanwhile (the caller reloads).</summary>
+    public TenantStream? OpenStream(TimeSpan writeBlockWait, TimeProvider time)
+    {
+        PooledConnection? idle;
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return null;
+            }
+
+            _outstanding++;
+            _idleStreamConnections.TryPop(out idle);
+        }
+
+        PooledConnection connection;
+        try
+        {
+            connection = idle ?? Open();
+        }
+        catch
+        {
+            Settle();
+            throw;
+        }
+
+        var stream = new TenantStream(this, connection, writeBlockWait, time);
+        lock (_lock)
+        {
+            _streams.Add(stream);
+            if (!_closed)
+            {
+                return stream;
+            }
+        }
+
+        // Closed while the connection opened: the stream never starts.
+        stream.Revoke(TenantStream.Closed(Record.Name));
+        return null;
+    }
+
+    public void EndStream(TenantStream stream, PooledConnection connection, bool reusable)
+    {
+        bool kept;
+        lock (_lock)
+        {
+            _streams.Remove(stream);
+            kept = !_closed && reusable && _idleStreamConnections.Count < MaxIdleStreamConnections;
+            if (kept)
+            {
+                _idleStreamConnections.Push(connection);
+            }
+        }
+
+        if (!kept)
+        {
+            // Closing rolls back a transaction left open.
+            connection.Dispose();
+        }
+
+        Settle();
+    }
+
+    /// <summary>
+    /// Gives this process's streams up to <paramref name="grace"/> to end their write transactions, then takes back the
+    /// connections of those still in one (rolling them back). Returns how many were taken back.
+    /// </summary>
+    public async Task<int> EndWriteTransactionsAsync(TimeSpan grace, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            List<TenantStream> writing;
+            lock (_lock)
+            {
+                writing = [.. _streams.Where(stream => stream.InWriteTransaction)];
+            }
+
+            if (writing.Count == 0)
+            {
+                return 0;
+            }
+
+            if (time.GetElapsedTime(started) >= grace)
+            {
+                var refusal = TenantStream.Preempted(Record.Name, grace);
+                writing.ForEach(stream => stream.Revoke(refusal));
+                return writing.Count;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
+        }
+    }
+
+    /// <summary>Closes idle connections now, takes back every stream's, and closes leased ones when they come back.</summary>
     public void Close()
     {
-        bool writerIdle;
-        PooledConnection[] idleReaders;
+        PooledConnection? writer = null;
+        List<PooledConnection> idle;
+        List<TenantStream> streams;
         lock (_lock)
         {
             if (_closed)
@@ -98,33 +226,39 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
             }
 
             _closed = true;
-            writerIdle = !_writerLeased;
-            idleReaders = [.. _idleReaders];
+            if (!_writerLeased)
+            {
+                (writer, _writer) = (_writer, null);
+            }
+
+            idle = [.. _idleReaders, .. _idleStreamConnections];
             _idleReaders.Clear();
+            _idleStreamConnections.Clear();
+            streams = [.. _streams];
         }
 
-        foreach (var reader in idleReaders)
-        {
-            reader.Dispose();
-        }
-
-        if (writerIdle)
-        {
-            _writer?.Dispose();
-            _writer = null;
-        }
+        idle.ForEach(connection => connection.Dispose());
+        writer?.Dispose();
+        var refusal = TenantStream.Closed(Record.Name);
+        streams.ForEach(stream => stream.Revoke(refusal));
+        Settle(returned: false);
     }
 
-    private void Release(TenantAccessMode mode, SemaphoreSlim slot)
+    // Counts a lease or stream coming back (returned) and completes Drained once closed and none is out.
+    private void Settle(bool returned = true)
     {
         lock (_lock)
         {
-            _writerLeased &= mode != TenantAccessMode.Write;
+            _outstanding -= returned ? 1 : 0;
+            if (!_closed || _outstanding > 0)
+            {
+                return;
+            }
         }
 
-        slot.Release();
+        _drained.TrySetResult();
     }
 
-    private PooledConnection Open(bool readOnly) =>
+    private PooledConnection Open(bool readOnly = false) =>
         new(factory.Open(Record.Name, Record.Kind, Record.Schema, readOnly));
 }

@@ -6,18 +6,20 @@ namespace Tenancy.Connections;
 
 /// <summary>
 /// A tenant connection handed out by <see cref="TenantConnectionCache"/>: the writer for
-/// <see cref="TenantAccessMode.Write"/>, a reader otherwise. Use it on one flow at a time; dispose it to hand it back.
+/// <see cref="TenantAccessMode.Write"/> and <see cref="TenantAccessMode.Maintenance"/>, a reader otherwise. Use it on one flow at a time; dispose it to hand it back.
 /// </summary>
 public sealed class TenantLease : IDisposable
 {
     private readonly TenantConnections _owner;
     private readonly PooledConnection _connection;
+    private readonly IDisposable? _hold;
     private int _disposed;
 
-    internal TenantLease(TenantConnections owner, PooledConnection connection, TenantAccessMode mode)
+    internal TenantLease(TenantConnections owner, PooledConnection connection, TenantAccessMode mode, IDisposable? hold)
     {
         _owner = owner;
         _connection = connection;
+        _hold = hold;
         Mode = mode;
         Tenant = owner.Record;
     }
@@ -28,7 +30,7 @@ public sealed class TenantLease : IDisposable
     /// <summary>The tenant's metadata when the lease was granted (schema version, blocks).</summary>
     public TenantRecord Tenant { get; }
 
-    /// <summary>Whether this is the writer or a reader.</summary>
+    /// <summary>Whether this is the writer (for a write or the platform's maintenance) or a reader.</summary>
     public TenantAccessMode Mode { get; }
 
     /// <summary>The underlying connection, for transactions; prefer <see cref="Command"/> for statements.</summary>
@@ -49,6 +51,7 @@ public sealed class TenantLease : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _owner.Return(_connection, Mode);
+            _hold?.Dispose();
         }
     }
 }

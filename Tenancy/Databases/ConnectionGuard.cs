@@ -51,6 +51,7 @@ internal sealed class ConnectionGuard
     private int _longStatements;
     private long _statementStartedAt;
     private DatabaseRefusal? _lastDenial;
+    private DatabaseRefusal? _revoked;
     private bool _timedOut;
 
     public ConnectionGuard(string databaseName, DatabaseKind kind, string? schemaName, TenantDatabaseOptions options, TimeProvider timeProvider)
@@ -122,8 +123,16 @@ internal sealed class ConnectionGuard
         return new Door(() => Interlocked.Decrement(ref _platformWrites));
     }
 
+    /// <summary>Interrupts what runs on the connection now and every statement after, explaining each with <paramref name="refusal"/>.</summary>
+    public void Revoke(sqlite3 handle, DatabaseRefusal refusal)
+    {
+        Volatile.Write(ref _revoked, refusal);
+        raw.sqlite3_interrupt(handle);
+    }
+
     public DatabaseRefusal? Explain(SqliteException exception) => exception.SqliteErrorCode switch
     {
+        SqliteInterrupt when Volatile.Read(ref _revoked) is { } revoked => revoked,
         SqliteAuth => _lastDenial,
         // A denied function reports SQLITE_ERROR "not authorized to use function: ...", not SQLITE_AUTH.
         SqliteError when exception.Message.Contains("not authorized", StringComparison.Ordinal) => _lastDenial,
@@ -197,6 +206,11 @@ internal sealed class ConnectionGuard
 
     private int OnProgress(object userData)
     {
+        if (Volatile.Read(ref _revoked) is not null)
+        {
+            return 1;
+        }
+
         if (_runningStatements.Count == 0 || Volatile.Read(ref _longStatements) > 0 || _timeProvider.GetElapsedTime(_statementStartedAt) <= _options.StatementTimeout)
         {
             return 0;

@@ -20,4 +20,7 @@ public enum DatabaseRefusalReason
 
     /// <summary>The database reached <see cref="TenantDatabaseOptions.MaxDatabaseSizeBytes"/>; writes fail, reads go on.</summary>
     SizeLimit,
+
+    /// <summary>The platform took the connection back (a migration needed the write lock, or the database is being deleted); its transaction was rolled back.</summary>
+    ConnectionRevoked,
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Tenancy.Databases;
 
 /// <summary>
-/// The native calls SQLitePCLRaw does not wrap: <c>sqlite3_trace_v2</c>, which reports statement start and end
+/// The native calls SQLitePCLRaw does not wrap: <c>sqlite3_txn_state</c>, <c>sqlite3_trace_v2</c>, which reports statement start and end
 /// without expanding bound parameters into text (the legacy <c>sqlite3_trace</c> does, at a cost per blob byte), and
 /// the <c>sqlite3_config</c> forms that size what every connection reserves.
 /// </summary>
@@ -19,6 +19,14 @@ internal static class NativeSqlite
     [DllImport("e_sqlite3", EntryPoint = "sqlite3_trace_v2", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
 #pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code for the function pointer; these arguments are blittable.
     public static extern int TraceV2(IntPtr db, uint mask, IntPtr callback, IntPtr context);
+#pragma warning restore SYSLIB1054
+
+    /// <summary><c>sqlite3_txn_state</c>'s answer for a connection holding the write lock.</summary>
+    public const int TransactionWrite = 2;
+
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_txn_state", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+#pragma warning disable SYSLIB1054
+    public static extern int TransactionState(IntPtr db, IntPtr schema);
 #pragma warning restore SYSLIB1054
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]

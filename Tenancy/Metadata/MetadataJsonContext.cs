@@ -9,4 +9,5 @@ namespace Tenancy.Metadata;
     Converters = [typeof(SnakeCaseEnumConverter<DatabaseKind>), typeof(SnakeCaseEnumConverter<TenantEventType>)])]
 [JsonSerializable(typeof(TenantRecord))]
 [JsonSerializable(typeof(TenantEvent))]
+[JsonSerializable(typeof(CloseRequest))]
 internal sealed partial class MetadataJsonContext : JsonSerializerContext;

@@ -14,6 +14,10 @@ namespace Tenancy.Metadata;
 /// Written by <see cref="TenantMetadataStore"/>, no expiry.</description></item>
 /// <item><term><c>tenants:events</c></term><description>pub/sub channel: a <see cref="TenantEvent"/> as snake_case JSON per message,
 /// e.g. <c>{"type":"migrated","name":"abc","version":4,"block_writes":false}</c>.</description></item>
+/// <item><term><c>tenants:close</c></term><description>pub/sub channel: a <see cref="CloseRequest"/> as snake_case JSON,
+/// <c>{"name":"abc","id":"5f0c..."}</c>: every service with a connection cache closes the database and acknowledges.</description></item>
+/// <item><term><c>tenants:close-acks:{id}</c></term><description>list: one entry per service that closed the database for request
+/// <c>id</c>; expires after a minute.</description></item>
 /// <item><term><c>webhooks:svix:{svix-id}</c></term><description>string <c>1</c> with a TTL of the replay window (3 days):
 /// a webhook delivery already acted on. Written by the tenant service's webhook endpoint.</description></item>
 /// </list>
@@ -25,6 +29,14 @@ public static class RedisKeys
 
     /// <summary>The pub/sub channel of <see cref="TenantEvent"/>s.</summary>
     public static readonly RedisChannel EventsChannel = RedisChannel.Literal("tenants:events");
+
+    /// <summary>The pub/sub channel of <see cref="CloseRequest"/>s.</summary>
+    public static readonly RedisChannel CloseChannel = RedisChannel.Literal("tenants:close");
+
+    /// <summary>The list where services acknowledge close request <paramref name="id"/>.</summary>
+    /// <param name="id">The request's id.</param>
+    /// <returns>The key <c>tenants:close-acks:{id}</c>.</returns>
+    public static RedisKey CloseAcks(string id) => "tenants:close-acks:" + id;
 
     /// <summary>The key of <paramref name="name"/>'s <see cref="TenantRecord"/>.</summary>
     /// <param name="name">The database.</param>

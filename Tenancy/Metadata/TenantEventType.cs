@@ -14,4 +14,7 @@ public enum TenantEventType
 
     /// <summary>A migration finished on the database; <see cref="TenantEvent.Version"/> is the new version.</summary>
     Migrated,
+
+    /// <summary>A delete that had closed the database everywhere was called off: the database stays and may be opened again.</summary>
+    Reopened,
 }

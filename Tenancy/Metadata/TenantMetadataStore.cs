@@ -8,7 +8,7 @@ namespace Tenancy.Metadata;
 /// Tenant metadata cached in Redis (keys in <see cref="RedisKeys"/>): records to read on the hot path and events that
 /// tell every service instance when a database was created, deleted or migrated.
 /// </summary>
-public sealed class TenantMetadataStore
+public sealed class TenantMetadataStore : ITenantDirectory
 {
     private const int RepublishBatchSize = 1000;
     private const int BatchesInFlight = 8;
@@ -73,6 +73,74 @@ public sealed class TenantMetadataStore
         return value.IsNull ? null : JsonSerializer.Deserialize((byte[])value!, MetadataJsonContext.Default.TenantRecord);
     }
 
+    /// <inheritdoc/>
+    public Task<TenantRecord?> FindAsync(DatabaseName name) => GetAsync(name);
+
+    /// <summary>
+    /// Asks every service with a connection cache to close <paramref name="name"/> (<see cref="RedisKeys.CloseChannel"/>) and waits
+    /// until each one that received the request has acknowledged: then no process holds a connection to the file.
+    /// </summary>
+    /// <param name="name">The database being deleted or replaced.</param>
+    /// <param name="timeout">How long to wait for the acknowledgements.</param>
+    /// <param name="time">The clock of the wait.</param>
+    /// <returns>True when every receiver acknowledged in time.</returns>
+    public async Task<bool> CloseEverywhereAsync(DatabaseName name, TimeSpan timeout, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var request = new CloseRequest(name, Guid.NewGuid().ToString("N"));
+        var acks = RedisKeys.CloseAcks(request.Id);
+        var db = _redis.GetDatabase();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, MetadataJsonContext.Default.CloseRequest);
+        var receivers = await _redis.GetSubscriber().PublishAsync(RedisKeys.CloseChannel, payload);
+        var started = time.GetTimestamp();
+        try
+        {
+            // Redis has no blocking wait on a list length; acknowledgements take milliseconds, so a short poll is cheap.
+            while (await db.ListLengthAsync(acks) < receivers)
+            {
+                if (time.GetElapsedTime(started) >= timeout)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(5), time);
+            }
+
+            return true;
+        }
+        finally
+        {
+            await db.KeyDeleteAsync(acks, CommandFlags.FireAndForget);
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="close"/> for every <see cref="CloseRequest"/> and acknowledges the request when it returns true.
+    /// One subscription per process: the requester counts receivers by connection.
+    /// </summary>
+    /// <param name="close">Closes the database in this process; true when nothing of it is left open.</param>
+    /// <returns>The subscription; dispose it to stop.</returns>
+    public async Task<IAsyncDisposable> SubscribeCloseRequestsAsync(Func<DatabaseName, Task<bool>> close)
+    {
+        ArgumentNullException.ThrowIfNull(close);
+        var queue = await _redis.GetSubscriber().SubscribeAsync(RedisKeys.CloseChannel);
+        // Concurrently: one slow close must not hold back another database's.
+        queue.OnMessage(message => _ = Task.Run(async () =>
+        {
+            if (TryDeserialize(message.Message, MetadataJsonContext.Default.CloseRequest) is not { } request || !await close(request.Name))
+            {
+                return;
+            }
+
+            var db = _redis.GetDatabase();
+            var acks = RedisKeys.CloseAcks(request.Id);
+            await db.ListRightPushAsync(acks, 1);
+            await db.KeyExpireAsync(acks, TimeSpan.FromMinutes(1), CommandFlags.FireAndForget);
+        }));
+        // A request that fails to close or acknowledge is simply not acknowledged: the requester times out and keeps the database.
+        return new Subscription(queue);
+    }
+
     /// <summary>Deletes the record of <paramref name="name"/> and announces <see cref="TenantEventType.Deleted"/>.</summary>
     /// <param name="name">The database.</param>
     /// <returns>A task that completes when Redis has deleted the record and accepted the event.</returns>
@@ -129,7 +197,7 @@ public sealed class TenantMetadataStore
         var queue = await _redis.GetSubscriber().SubscribeAsync(RedisKeys.EventsChannel);
         queue.OnMessage(async message =>
         {
-            var tenantEvent = TryDeserialize(message.Message);
+            var tenantEvent = TryDeserialize(message.Message, MetadataJsonContext.Default.TenantEvent);
             if (tenantEvent is null)
             {
                 return;
@@ -150,11 +218,12 @@ public sealed class TenantMetadataStore
     private static byte[] Serialize(TenantRecord record) =>
         JsonSerializer.SerializeToUtf8Bytes(record, MetadataJsonContext.Default.TenantRecord);
 
-    private static TenantEvent? TryDeserialize(RedisValue value)
+    private static T? TryDeserialize<T>(RedisValue value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
     {
         try
         {
-            return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])value!, MetadataJsonContext.Default.TenantEvent);
+            return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])value!, type);
         }
         catch (JsonException)
         {

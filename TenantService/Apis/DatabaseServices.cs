@@ -1,3 +1,4 @@
+using Tenancy.Connections;
 using Tenancy.Databases;
 using TenantService.Databases;
 
@@ -7,7 +8,7 @@ namespace TenantService.Apis;
 internal sealed record DatabaseServices(
     DatabaseCatalog Catalog,
     DatabaseProvisioner Provisioner,
-    TenantDatabaseFactory Factory,
+    TenantConnectionCache Connections,
     PlatformOptions Options)
 {
     public DatabaseView View(DatabaseEntry entry) => new(

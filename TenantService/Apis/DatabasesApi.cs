@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
+using Tenancy.Connections;
 using Tenancy.Databases;
 using TenantService.Databases;
 
@@ -87,43 +88,64 @@ internal static class DatabasesApi
             ? TypedResults.Ok(new DatabaseResponse(services.View(entry)))
             : NotFound(name);
 
-    public static async Task<Results<Ok<DeletedDatabaseResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>>> DeleteDatabase(
+    public static async Task<Results<Ok<DeletedDatabaseResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>, JsonHttpResult<ErrorResponse>>> DeleteDatabase(
         string name,
+        HttpContext context,
         [AsParameters] DatabaseServices services,
         CancellationToken cancellationToken)
     {
         var result = await services.Provisioner.DeleteAsync(DatabaseName.Parse(name), cancellationToken);
+        if (result.Outcome == RemovalOutcome.Busy)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
         return result.Outcome switch
         {
             RemovalOutcome.Deleted => TypedResults.Ok(new DeletedDatabaseResponse(name)),
             RemovalOutcome.HasChildren => TypedResults.Conflict(new ErrorResponse(
                 $"schema database '{name}' still has {result.Children} children; delete them first")),
+            RemovalOutcome.Busy => TypedResults.Json(
+                new ErrorResponse($"database '{name}' could not be closed in every service in time; nothing was deleted, retry"),
+                statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => NotFound(name),
         };
     }
 
-    public static Results<PushStreamHttpResult, NotFound<ErrorResponse>> DumpDatabase(string name, [AsParameters] DatabaseServices services) =>
-        WriteSql(name, services, SqlDumpWriter.WriteAsync);
+    public static Task<Results<PushStreamHttpResult, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> DumpDatabase(
+        string name, HttpContext context, [AsParameters] DatabaseServices services) =>
+        WriteSqlAsync(name, context, services, SqlDumpWriter.WriteAsync);
 
-    public static Results<PushStreamHttpResult, NotFound<ErrorResponse>> GetDatabaseSchema(string name, [AsParameters] DatabaseServices services) =>
-        WriteSql(name, services, SqlDumpWriter.WriteSchemaAsync);
+    public static Task<Results<PushStreamHttpResult, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> GetDatabaseSchema(
+        string name, HttpContext context, [AsParameters] DatabaseServices services) =>
+        WriteSqlAsync(name, context, services, SqlDumpWriter.WriteSchemaAsync);
 
-    private static Results<PushStreamHttpResult, NotFound<ErrorResponse>> WriteSql(
+    // A reader from the tenant connection cache, handed back when the response ends.
+    private static async Task<Results<PushStreamHttpResult, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> WriteSqlAsync(
         string name,
+        HttpContext context,
         DatabaseServices services,
         Func<SqliteConnection, TextWriter, CancellationToken, Task> write)
     {
-        if (services.Catalog.Find(DatabaseName.Parse(name)) is not { } entry)
+        var access = await services.Connections.AcquireAsync(DatabaseName.Parse(name), TenantAccessMode.Read, context.RequestAborted);
+        if (access.Lease is not { } lease)
         {
-            return NotFound(name);
+            if (access.Status == TenantAccessStatus.NotFound)
+            {
+                return NotFound(name);
+            }
+
+            context.Response.Headers.RetryAfter = "1";
+            return TypedResults.Json(
+                new ErrorResponse($"database '{name}' is being deleted or replaced; retry"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
+        context.Response.RegisterForDispose(lease);
         return TypedResults.Stream(
             async stream =>
             {
-                using var connection = services.Factory.Open(entry.Name, entry.Kind, entry.Schema?.Value, readOnly: true);
                 await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-                await write(connection, writer, CancellationToken.None);
+                await write(lease.Connection, writer, CancellationToken.None);
             },
             SqlContentType);
     }

@@ -8,8 +8,8 @@ internal static class OwnDumpApi
 {
     public static IEndpointRouteBuilder MapOwnDumpApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/dump.sql", (ClaimsPrincipal user, [AsParameters] DatabaseServices services) =>
-                DatabasesApi.DumpDatabase(user.GetTenantDatabase()!, services))
+        app.MapGet("/dump.sql", (ClaimsPrincipal user, HttpContext context, [AsParameters] DatabaseServices services) =>
+                DatabasesApi.DumpDatabase(user.GetTenantDatabase()!, context, services))
             .RequireAuthorization(TenantPolicies.User)
             .WithName("DumpOwnDatabase");
         return app;

@@ -163,6 +163,29 @@ internal sealed class DatabaseCatalog : IDisposable
         }
     }
 
+    /// <summary>Records the live blocks of a database: a migration's write block, a delete's read block.</summary>
+    public void SetBlocks(DatabaseName name, bool blockWrites, bool blockReads)
+    {
+        lock (_gate)
+        {
+            using var command = Command(
+                "UPDATE databases SET block_writes = $writes, block_reads = $reads WHERE name = $name",
+                ("$writes", blockWrites ? 1 : 0), ("$reads", blockReads ? 1 : 0), ("$name", name.Value));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Clears the read blocks of deletes that a crash interrupted: deletes are not resumed, the database stays.</summary>
+    /// <returns>How many databases were unblocked.</returns>
+    public int ClearReadBlocks()
+    {
+        lock (_gate)
+        {
+            using var command = Command("UPDATE databases SET block_reads = 0 WHERE block_reads != 0");
+            return command.ExecuteNonQuery();
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

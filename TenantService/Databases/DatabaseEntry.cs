@@ -1,4 +1,5 @@
 using Tenancy.Databases;
+using Tenancy.Metadata;
 
 namespace TenantService.Databases;
 
@@ -15,4 +16,7 @@ internal sealed record DatabaseEntry(
     bool BlockWrites = false)
 {
     public const string DefaultGroup = "default";
+
+    /// <summary>The metadata services see: what Redis and the connection cache hold.</summary>
+    public TenantRecord ToRecord() => new(Name, Kind, Schema?.Value, Version, BlockWrites, BlockReads, CreatedAt);
 }

@@ -9,8 +9,9 @@ namespace TenantService.Databases;
 /// <summary>
 /// Creates and deletes databases so that a crash at any point leaves either no database or a whole one:
 /// the file is written in full under a temporary name and renamed into place (durably), and only then
-/// is its record inserted; a delete takes a backup, removes the record, then the file. A file without a
-/// record is therefore half-made or half-deleted, and <see cref="DatabaseReconciler"/> removes it at start.
+/// is its record inserted; a delete first closes the database in every service (<see cref="DatabaseCloser"/>), then
+/// takes the final backup, removes the record, then the file. A file without a record is therefore half-made or
+/// half-deleted, and <see cref="DatabaseReconciler"/> removes it at start.
 /// </summary>
 internal sealed partial class DatabaseProvisioner(
     DatabaseCatalog catalog,
@@ -20,6 +21,7 @@ internal sealed partial class DatabaseProvisioner(
     DatabaseNameLocks locks,
     SchemaChangeLocks schemaLocks,
     MetadataPublisher metadata,
+    DatabaseCloser closer,
     TimeProvider timeProvider,
     PlatformOptions options,
     ILogger<DatabaseProvisioner> logger)
@@ -82,11 +84,28 @@ internal sealed partial class DatabaseProvisioner(
                 return new RemovalResult(RemovalOutcome.HasChildren, count);
             }
 
+            // No service may hold a connection when the final backup is taken: a write acknowledged after it would be lost.
+            if (!await closer.CloseEverywhereAsync(entry))
+            {
+                return new RemovalResult(RemovalOutcome.Busy);
+            }
+
             var path = factory.Layout.DatabasePath(name);
-            var backup = BackUp(entry, path);
+            string? backup;
+            try
+            {
+                backup = BackUp(entry, path);
+            }
+            catch
+            {
+                await closer.ReopenAsync(entry);
+                throw;
+            }
+
             // Checks for children again in the same step as the delete: a child may have been created meanwhile.
             if (catalog.Delete(name, out var children) is var outcome && outcome != CatalogDeleteOutcome.Deleted)
             {
+                await closer.ReopenAsync(entry);
                 return outcome == CatalogDeleteOutcome.HasChildren
                     ? new RemovalResult(RemovalOutcome.HasChildren, children)
                     : new RemovalResult(RemovalOutcome.NotFound);

@@ -16,6 +16,8 @@ internal sealed partial class PlatformStartup(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Deletes are not resumed: one a crash interrupted leaves its database in place, so it must be readable again.
+        catalog.ClearReadBlocks();
         await reconciler.ReconcileAsync(cancellationToken);
         await builtInSchemas.EnsureAsync(cancellationToken);
         foreach (var (setting, fallback) in new[] { ("USER_SCHEMA", "todos-schema"), ("ORG_SCHEMA", "workspace-schema") })

@@ -21,6 +21,9 @@ internal enum RemovalOutcome
     Deleted,
     NotFound,
     HasChildren,
+
+    /// <summary>A service did not confirm it closed the database (or Redis is unreachable); nothing was deleted, retry.</summary>
+    Busy,
 }
 
 /// <summary>How a delete ended; <paramref name="Children"/> counts a schema database's children when refused.</summary>

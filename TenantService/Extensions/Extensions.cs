@@ -21,8 +21,10 @@ internal static class Extensions
         services.AddSingleton(options);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, PlatformJsonContext.Default));
 
-        // DATA_DIR's layout, the guarded factory (limits from the Tenancy section) and the Redis metadata store.
-        builder.AddTenantDatabases();
+        // DATA_DIR's layout, the guarded factory (limits from the Tenancy section), the Redis metadata store, and the one
+        // cache every libSQL stream, dump, migration and delete gets its connections from (looked up in platform.db).
+        services.AddSingleton<ITenantDirectory, CatalogDirectory>();
+        builder.AddTenantConnectionCache();
 
         services.AddSingleton(provider =>
         {
@@ -35,6 +37,7 @@ internal static class Extensions
         services.AddSingleton<DatabaseNameLocks>();
         services.AddSingleton<ChildTemplates>();
         services.AddSingleton<ChildFilePool>();
+        services.AddSingleton<DatabaseCloser>();
         services.AddSingleton<DatabaseProvisioner>();
         services.AddSingleton<DatabaseReconciler>();
 

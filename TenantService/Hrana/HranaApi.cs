@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Identity;
 using TenantService.Databases;
@@ -73,10 +74,18 @@ internal static partial class HranaApi
             return BadRequest(exception.Message);
         }
 
-        var (stream, streamError) = OpenOrResume(entry, batonOf(request), context.User, services);
+        var (stream, streamError) = await OpenOrResumeAsync(entry, batonOf(request), context.User, services);
         if (stream is null)
         {
             return streamError!;
+        }
+
+        if (!stream.Lease.TryEnter())
+        {
+            // The platform took the connection back between pipelines (a migration or a delete); say why, once.
+            var revoked = stream.Lease.Revoked!;
+            services.Streams.Close(stream);
+            return new HranaHttpError(StatusCodes.Status409Conflict, new HranaError(revoked.Message, HranaErrorCodes.ForRefusal(revoked.Reason)));
         }
 
         TOutcome outcome;
@@ -86,10 +95,12 @@ internal static partial class HranaApi
         }
         catch
         {
+            stream.Lease.Exit();
             services.Streams.Close(stream);
             throw;
         }
 
+        stream.Lease.Exit();
         return answer(services.Streams.Release(stream), outcome);
     }
 
@@ -106,7 +117,7 @@ internal static partial class HranaApi
         return entry;
     }
 
-    private static (HranaStream? Stream, HranaHttpError? Error) OpenOrResume(DatabaseEntry entry, string? baton, ClaimsPrincipal user, HranaServices services)
+    private static async ValueTask<(HranaStream? Stream, HranaHttpError? Error)> OpenOrResumeAsync(DatabaseEntry entry, string? baton, ClaimsPrincipal user, HranaServices services)
     {
         var owner = OwnerOf(user, entry.Name);
         if (baton is not null)
@@ -123,12 +134,14 @@ internal static partial class HranaApi
 
         try
         {
-            return (services.Streams.Open(entry, owner), null);
-        }
-        catch (FileNotFoundException)
-        {
+            var (stream, status) = await services.Streams.OpenAsync(entry, owner);
+            if (stream is not null)
+            {
+                return (stream, null);
+            }
+
             services.Streams.Unreserve(owner);
-            return (null, NotFound(entry.Name));
+            return (null, status == TenantAccessStatus.NotFound ? NotFound(entry.Name) : Unavailable(entry.Name));
         }
         catch
         {
@@ -143,6 +156,9 @@ internal static partial class HranaApi
 
     private static HranaHttpError NotFound(DatabaseName name) => new(StatusCodes.Status404NotFound, new HranaError(
         $"Database '{name.Value}' not found; create it with POST /v1/organizations/{{org}}/databases.", HranaErrorCodes.DatabaseNotFound));
+
+    private static HranaHttpError Unavailable(DatabaseName name) => new(StatusCodes.Status503ServiceUnavailable, new HranaError(
+        $"Database '{name.Value}' is being deleted or replaced and cannot be opened now; retry in a second.", HranaErrorCodes.DatabaseUnavailable));
 
     private static HranaHttpError BadRequest(string message) => new(StatusCodes.Status400BadRequest, new HranaError(message, HranaErrorCodes.ProtocolError));
 

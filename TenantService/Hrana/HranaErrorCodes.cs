@@ -21,6 +21,8 @@ internal static class HranaErrorCodes
     public const string StreamsExhausted = "STREAMS_EXHAUSTED";
     public const string ProtocolError = "PROTOCOL_ERROR";
     public const string DatabaseNotFound = "DATABASE_NOT_FOUND";
+    public const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
+    public const string WritesBlocked = "SQLITE_BUSY";
     public const string InvalidName = "INVALID_DATABASE_NAME";
     public const string BodyTooLarge = "BODY_TOO_LARGE";
     public const string SchemaWriteRefused = "SCHEMA_WRITE_REFUSED";
@@ -31,6 +33,7 @@ internal static class HranaErrorCodes
     {
         DatabaseRefusalReason.StatementTimeout => "SQLITE_INTERRUPT",
         DatabaseRefusalReason.SizeLimit => "SQLITE_FULL",
+        DatabaseRefusalReason.ConnectionRevoked => "SQLITE_ABORT",
         _ => "SQLITE_AUTH",
     };
 

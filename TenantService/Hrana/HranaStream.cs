@@ -1,22 +1,25 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using Tenancy.Connections;
 using TenantService.Databases;
 
 namespace TenantService.Hrana;
 
 /// <summary>
-/// A Hrana stream: one guarded SQLite connection to one database, owned by one caller, with the SQL texts it
-/// stored. Used by one pipeline at a time; between pipelines the registry keeps it under its current baton.
+/// A Hrana stream: its own guarded connection to one database from the tenant connection cache, owned by one caller,
+/// with the SQL texts it stored. Used by one pipeline at a time; between pipelines the registry keeps it under its current baton.
 /// </summary>
-internal sealed class HranaStream(SqliteConnection connection, DatabaseEntry database, string owner) : IDisposable
+internal sealed class HranaStream(TenantStream connection, DatabaseEntry database, string owner) : IDisposable
 {
     private readonly Dictionary<int, string> _storedSql = [];
-    private int _disposed;
     private bool _stateful;
 
-    public SqliteConnection Connection { get; } = connection;
+    /// <summary>The stream's connection: write gate, prepared statements, and the platform's right to take it back.</summary>
+    public TenantStream Lease { get; } = connection;
 
-    public sqlite3 Handle { get; } = connection.Handle!;
+    public SqliteConnection Connection => Lease.Connection;
+
+    public sqlite3 Handle => Lease.Handle;
 
     public DatabaseEntry Database { get; } = database;
 
@@ -37,21 +40,11 @@ internal sealed class HranaStream(SqliteConnection connection, DatabaseEntry dat
 
     public void Close() => IsClosed = true;
 
-    /// <summary>Whether the connection is as good as a fresh one for the next stream: no transaction, no PRAGMA or temporary objects.</summary>
-    public bool IsReusable => !_stateful && Volatile.Read(ref _disposed) == 0 && IsAutocommit;
-
     /// <summary>Notes SQL that may leave state on the connection, which then closes with the stream instead of being reused.</summary>
     public void NoteSql(string sql)
     {
         // Deliberately coarse: a column named "temperature" only costs a reconnect.
         _stateful |= sql.Contains("pragma", StringComparison.OrdinalIgnoreCase) || sql.Contains("temp", StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>Hands the open connection over (to the pool); the stream no longer disposes it.</summary>
-    public SqliteConnection DetachConnection()
-    {
-        Interlocked.Exchange(ref _disposed, 1);
-        return Connection;
     }
 
     /// <summary>The SQL text of a request: exactly one of <paramref name="sql"/> and <paramref name="sqlId"/>.</summary>
@@ -65,12 +58,7 @@ internal sealed class HranaStream(SqliteConnection connection, DatabaseEntry dat
         _ => throw new HranaRequestException("The request has both 'sql' and 'sql_id'; send exactly one.", HranaErrorCodes.ProtocolError),
     };
 
-    // Closing the connection rolls back a transaction left open.
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            Connection.Dispose();
-        }
-    }
+    // A connection left as good as a fresh one (no transaction, no PRAGMA or temporary objects) serves the next stream;
+    // any other closes, rolling back a transaction left open.
+    public void Dispose() => Lease.End(reusable: !_stateful);
 }

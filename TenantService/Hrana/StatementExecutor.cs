@@ -17,29 +17,33 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
         var started = timeProvider.GetTimestamp();
         var sql = RewriteBegin(stream.ResolveSql(statement.Sql, statement.SqlId));
         stream.NoteSql(sql);
-        var stmt = PrepareSingle(stream, sql);
+        ThrowIfRevoked(stream);
+        // Prepared once per connection and SQL text; the authorizer ran when it was prepared, and SQLite prepares it
+        // again (authorizing again) whenever the schema changed.
+        var stmt = stream.Lease.TakeStatement(sql) ?? PrepareSingle(stream, sql);
         try
         {
             Bind(stream, stmt, statement);
             if (IsSchemaWrite(stream, stmt))
             {
-                stmt.Dispose();
                 var outcome = await schemaChanges.RouteAsync(new SchemaWrite(stream.Database, sql, statement.Args, statement.NamedArgs), cancellationToken);
                 return outcome.Refusal is { } refusal
                     ? throw new HranaRequestException(refusal, HranaErrorCodes.SchemaWriteRefused)
                     : new StmtResult([], [], outcome.AffectedRowCount, null, 0, outcome.AffectedRowCount, timeProvider.GetElapsedTime(started).TotalMilliseconds);
             }
 
+            await WaitWritableAsync(stream, stmt, sql, cancellationToken);
             return Run(stream, stmt, statement.WantRows, started);
         }
         finally
         {
-            stmt.Dispose();
+            stream.Lease.KeepStatement(sql, stmt);
         }
     }
 
     public DescribeResult Describe(HranaStream stream, string sql)
     {
+        ThrowIfRevoked(stream);
         using var stmt = PrepareSingle(stream, sql);
         var parameters = new string?[raw.sqlite3_bind_parameter_count(stmt)];
         for (var i = 0; i < parameters.Length; i++)
@@ -54,6 +58,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
     public async ValueTask SequenceAsync(HranaStream stream, string sql, CancellationToken cancellationToken)
     {
         stream.NoteSql(sql);
+        ThrowIfRevoked(stream);
         var remaining = sql;
         while (!string.IsNullOrWhiteSpace(remaining))
         {
@@ -78,6 +83,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
                     }
                     else
                     {
+                        await WaitWritableAsync(stream, stmt, raw.sqlite3_sql(stmt).utf8_to_string() ?? "", cancellationToken);
                         Run(stream, stmt, wantRows: false, timeProvider.GetTimestamp());
                     }
                 }
@@ -281,6 +287,27 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
         }
     }
 
+    // Writes wait at the tenant's write gate like every writer's; a transaction that takes the write lock up front counts as one.
+    private static async ValueTask WaitWritableAsync(HranaStream stream, sqlite3_stmt stmt, string sql, CancellationToken cancellationToken)
+    {
+        if ((raw.sqlite3_stmt_readonly(stmt) != 0 && !LockingBegin().IsMatch(sql)) || await stream.Lease.WaitWritableAsync(cancellationToken))
+        {
+            return;
+        }
+
+        throw new HranaRequestException(
+            $"Database '{stream.Database.Name.Value}' is being migrated: writes are paused until the migration is done. Retry the write in a moment; reads go on.",
+            HranaErrorCodes.WritesBlocked);
+    }
+
+    private static void ThrowIfRevoked(HranaStream stream)
+    {
+        if (stream.Lease.Revoked is { } revoked)
+        {
+            throw new HranaRequestException(revoked.Message, HranaErrorCodes.ForRefusal(revoked.Reason));
+        }
+    }
+
     private static bool IsSchemaWrite(HranaStream stream, sqlite3_stmt stmt) =>
         stream.Database.Kind == DatabaseKind.Schema && raw.sqlite3_stmt_readonly(stmt) == 0;
 
@@ -311,4 +338,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
 
     [GeneratedRegex(@"^\s*BEGIN\s+(TRANSACTION\s+)?READONLY\s*;?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ReadOnlyBegin();
+
+    [GeneratedRegex(@"^\s*BEGIN\s+(IMMEDIATE|EXCLUSIVE)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex LockingBegin();
 }

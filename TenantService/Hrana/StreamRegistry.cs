@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Tenancy.Connections;
 using TenantService.Databases;
 
 namespace TenantService.Hrana;
@@ -21,16 +22,16 @@ internal sealed partial class StreamRegistry : IDisposable
     private readonly Dictionary<string, long> _expired = new(StringComparer.Ordinal);
     private readonly Queue<(string Baton, long At)> _expiredOrder = new();
     private readonly HranaOptions _options;
-    private readonly IdleConnectionPool _pool;
+    private readonly TenantConnectionCache _cache;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<StreamRegistry> _logger;
     private readonly ITimer _sweeper;
     private int _open;
 
-    public StreamRegistry(HranaOptions options, IdleConnectionPool pool, TimeProvider timeProvider, ILogger<StreamRegistry> logger)
+    public StreamRegistry(HranaOptions options, TenantConnectionCache cache, TimeProvider timeProvider, ILogger<StreamRegistry> logger)
     {
         _options = options;
-        _pool = pool;
+        _cache = cache;
         _timeProvider = timeProvider;
         _logger = logger;
         var period = TimeSpan.FromMilliseconds(Math.Clamp(options.StreamIdleTimeout.TotalMilliseconds / 4, 50, 1000));
@@ -143,22 +144,17 @@ internal sealed partial class StreamRegistry : IDisposable
         return baton;
     }
 
-    /// <summary>Opens a new stream in a slot reserved with <see cref="TryReserve"/>.</summary>
-    /// <exception cref="FileNotFoundException">The database has no file.</exception>
-    public HranaStream Open(DatabaseEntry entry, string owner) => new(_pool.Rent(entry), entry, owner);
+    /// <summary>Opens a new stream in a slot reserved with <see cref="TryReserve"/>: a connection from the tenant connection cache, or why there is none.</summary>
+    public async ValueTask<(HranaStream? Stream, TenantAccessStatus Status)> OpenAsync(DatabaseEntry entry, string owner)
+    {
+        var access = await _cache.OpenStreamAsync(entry.Name);
+        return (access.Stream is { } connection ? new HranaStream(connection, entry, owner) : null, access.Status);
+    }
 
     /// <summary>Closes a stream that is not idle in the registry (in use, or just taken out); a clean connection is kept for reuse.</summary>
     public void Close(HranaStream stream)
     {
-        if (stream.IsReusable)
-        {
-            _pool.Return(stream.Database, stream.DetachConnection());
-        }
-        else
-        {
-            stream.Dispose();
-        }
-
+        stream.Dispose();
         Unreserve(stream.Owner);
     }
 
@@ -195,8 +191,6 @@ internal sealed partial class StreamRegistry : IDisposable
             LogExpired(_logger, stream.Database.Name.Value);
             Close(stream);
         }
-
-        _pool.Sweep();
     }
 
     public void Dispose()

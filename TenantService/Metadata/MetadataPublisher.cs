@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using StackExchange.Redis;
+using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Metadata;
 using TenantService.Databases;
@@ -7,14 +8,15 @@ using TenantService.Databases;
 namespace TenantService.Metadata;
 
 /// <summary>
-/// Tells Redis about every create, delete and version change. Redis being down never fails the change
-/// itself (platform.db and the files are the truth): a publish that cannot happen is remembered, and
-/// <see cref="MetadataRepublisher"/> brings Redis back in line once it answers again.
+/// Tells this process's connection cache, then Redis, about every create, delete, version change and write block.
+/// Redis being down never fails the change itself (platform.db and the files are the truth): a publish that cannot
+/// happen is remembered, and <see cref="MetadataRepublisher"/> brings Redis back in line once it answers again.
 /// </summary>
 internal sealed partial class MetadataPublisher(
     TenantMetadataStore store,
     IConnectionMultiplexer redis,
     DatabaseCatalog catalog,
+    TenantConnectionCache cache,
     ILogger<MetadataPublisher> logger)
 {
     private const int PageSize = 1000;
@@ -29,6 +31,8 @@ internal sealed partial class MetadataPublisher(
 
     public async Task PublishAsync(DatabaseEntry entry, TenantEventType eventType)
     {
+        // Here first, without the round trip through Redis: a block holds for this process's writers before the migration starts.
+        cache.Apply(new TenantEvent(eventType, entry.Name, entry.Version, entry.BlockWrites));
         _pendingRemovals.TryRemove(entry.Name.Value, out _);
         if (!redis.IsConnected)
         {
@@ -38,7 +42,7 @@ internal sealed partial class MetadataPublisher(
 
         try
         {
-            await store.PublishAsync(ToRecord(entry), eventType);
+            await store.PublishAsync(entry.ToRecord(), eventType);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -48,6 +52,7 @@ internal sealed partial class MetadataPublisher(
 
     public async Task RemoveAsync(DatabaseName name)
     {
+        cache.Apply(new TenantEvent(TenantEventType.Deleted, name, 0, null));
         if (!redis.IsConnected)
         {
             _pendingRemovals[name.Value] = 0;
@@ -107,9 +112,6 @@ internal sealed partial class MetadataPublisher(
         return await store.GetAsync(first.Name) is null;
     }
 
-    internal static TenantRecord ToRecord(DatabaseEntry entry) =>
-        new(entry.Name, entry.Kind, entry.Schema?.Value, entry.Version, entry.BlockWrites, entry.BlockReads, entry.CreatedAt);
-
     private IEnumerable<TenantRecord> ReadAll()
     {
         var after = string.Empty;
@@ -118,7 +120,7 @@ internal sealed partial class MetadataPublisher(
             var page = catalog.Page(after, PageSize);
             foreach (var entry in page)
             {
-                yield return ToRecord(entry);
+                yield return entry.ToRecord();
             }
 
             if (page.Count < PageSize)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using Tenancy.Connections;
 using Tenancy.Databases;
 using TenantService.Databases;
 
@@ -26,22 +28,26 @@ internal readonly record struct DatabaseMigration(DatabaseMigrationOutcome Outco
 
 /// <summary>
 /// Runs a migration's SQL on one database inside one transaction, with the version check and the version write in
-/// that same transaction: a database gets a migration once however often its task runs, and never half of it.
+/// that same transaction: a database gets a migration once however often its task runs, and never half of it. The
+/// connection is the tenant's writer from the connection cache, leased for maintenance: libSQL writes in this process
+/// wait while it runs, and a libSQL transaction holding the write lock is rolled back after the cache's grace time.
 /// </summary>
-internal sealed class DatabaseMigrator(TenantDatabaseFactory factory)
+internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDatabaseFactory factory, MigrationOptions options, TimeProvider time)
 {
     /// <summary>Runs the SQL and rolls it back: would it apply?</summary>
-    public DatabaseMigration DryRun(DatabaseEntry entry, string sql, long targetVersion) => Run(entry, sql, targetVersion, commit: false);
+    public Task<DatabaseMigration> DryRunAsync(DatabaseEntry entry, string sql, long targetVersion, CancellationToken cancellationToken) =>
+        RunAsync(entry, sql, targetVersion, commit: false, cancellationToken);
 
     /// <summary>Runs the SQL and records <paramref name="targetVersion"/>, both in one committed transaction.</summary>
-    public DatabaseMigration Apply(DatabaseEntry entry, string sql, long targetVersion) => Run(entry, sql, targetVersion, commit: true);
+    public Task<DatabaseMigration> ApplyAsync(DatabaseEntry entry, string sql, long targetVersion, CancellationToken cancellationToken) =>
+        RunAsync(entry, sql, targetVersion, commit: true, cancellationToken);
 
-    private DatabaseMigration Run(DatabaseEntry entry, string sql, long targetVersion, bool commit)
+    private async Task<DatabaseMigration> RunAsync(DatabaseEntry entry, string sql, long targetVersion, bool commit, CancellationToken cancellationToken)
     {
-        SqliteConnection connection;
+        TenantAccess access;
         try
         {
-            connection = factory.Open(entry.Name, entry.Kind, entry.Schema?.Value);
+            access = await cache.AcquireAsync(entry.Name, TenantAccessMode.Maintenance, cancellationToken);
         }
         catch (FileNotFoundException)
         {
@@ -52,10 +58,27 @@ internal sealed class DatabaseMigrator(TenantDatabaseFactory factory)
             return new DatabaseMigration(DatabaseMigrationOutcome.Failed, entry.Version, exception.Message);
         }
 
-        using (connection)
+        if (access.Lease is not { } lease)
+        {
+            return access.Status == TenantAccessStatus.NotFound
+                ? new DatabaseMigration(DatabaseMigrationOutcome.Missing, entry.Version, $"database '{entry.Name}' has no file")
+                : new DatabaseMigration(DatabaseMigrationOutcome.Failed, entry.Version, $"database '{entry.Name}' is being deleted or replaced");
+        }
+
+        using (lease)
+        {
+            return Run(lease.Connection, entry, sql, targetVersion, commit);
+        }
+    }
+
+    private DatabaseMigration Run(SqliteConnection connection, DatabaseEntry entry, string sql, long targetVersion, bool commit)
+    {
+        var timedOut = false;
         using (factory.AllowSchemaChanges(connection))
-        // Migrations are the platform's own work, like dumps: the per-statement limit for tenant SQL does not apply.
+        // Migrations are the platform's own work, like dumps: the per-statement limit for tenant SQL does not apply,
+        // but each database's migration as a whole has one.
         using (factory.AllowLongStatements(connection))
+        using (time.CreateTimer(_ => { timedOut = true; raw.sqlite3_interrupt(connection.Handle); }, null, options.DatabaseTimeout, Timeout.InfiniteTimeSpan))
         {
             var version = (long)entry.Version;
             try
@@ -89,7 +112,9 @@ internal sealed class DatabaseMigrator(TenantDatabaseFactory factory)
             catch (SqliteException exception)
             {
                 // Disposing the transaction rolled back whatever ran.
-                var message = TenantDatabaseFactory.Explain(exception, connection)?.Message ?? exception.Message;
+                var message = timedOut
+                    ? string.Create(CultureInfo.InvariantCulture, $"the migration of '{entry.Name}' ran longer than {options.DatabaseTimeout.TotalSeconds:0.###} s and was rolled back")
+                    : TenantDatabaseFactory.Explain(exception, connection)?.Message ?? exception.Message;
                 return new DatabaseMigration(DatabaseMigrationOutcome.Failed, version, message);
             }
         }

@@ -137,12 +137,12 @@ internal sealed partial class MigrationJobExecutor(
         var tasks = journal.Tasks(job.Id).Where(task => task.Status != MigrationTaskStatus.DryRunSuccess).ToList();
         var failures = new ConcurrentBag<MigrationTask>();
         using var recorder = new MigrationTaskRecorder(journal, time);
-        await Parallel.ForEachAsync(tasks, Parallelism(cancellationToken), (task, _) =>
+        await Parallel.ForEachAsync(tasks, Parallelism(cancellationToken), async (task, token) =>
         {
             var entry = task.IsSchema ? schemaEntry : catalog.Find(task.Database);
             var outcome = entry is null
                 ? new DatabaseMigration(DatabaseMigrationOutcome.Missing, 0)
-                : Measure(job, task, "dry_run", () => migrator.DryRun(entry, job.Sql, target));
+                : await MeasureAsync(job, task, "dry_run", () => migrator.DryRunAsync(entry, job.Sql, target, token));
             // A child deleted since the job started needs nothing.
             var passed = outcome.Outcome is DatabaseMigrationOutcome.Applied or DatabaseMigrationOutcome.AlreadyAtVersion
                 || (outcome.Outcome == DatabaseMigrationOutcome.Missing && catalog.Find(task.Database) is null);
@@ -157,7 +157,6 @@ internal sealed partial class MigrationJobExecutor(
             }
 
             recorder.Add(done);
-            return ValueTask.CompletedTask;
         });
         return [.. failures.OrderBy(task => task.IsSchema).ThenBy(task => task.Database.Value, StringComparer.Ordinal)];
     }
@@ -211,7 +210,7 @@ internal sealed partial class MigrationJobExecutor(
             for (var attempt = 1; attempt <= options.Attempts; attempt++)
             {
                 attempts++;
-                result = Measure(job, task, "run", () => migrator.Apply(entry, job.Sql, target));
+                result = await MeasureAsync(job, task, "run", () => migrator.ApplyAsync(entry, job.Sql, target, cancellationToken));
                 if (result.Outcome is not (DatabaseMigrationOutcome.Failed or DatabaseMigrationOutcome.Missing) || attempt == options.Attempts)
                 {
                     break;
@@ -281,14 +280,14 @@ internal sealed partial class MigrationJobExecutor(
         }
     }
 
-    private DatabaseMigration Measure(MigrationJob job, MigrationTask task, string phase, Func<DatabaseMigration> step)
+    private async Task<DatabaseMigration> MeasureAsync(MigrationJob job, MigrationTask task, string phase, Func<Task<DatabaseMigration>> step)
     {
         using var activity = MigrationTelemetry.Source.StartActivity("migration task");
         activity?.SetTag("db.name", task.Database.Value);
         activity?.SetTag("migration.job_id", job.Id);
         activity?.SetTag("migration.phase", phase);
         var started = time.GetTimestamp();
-        var result = step();
+        var result = await step();
         var outcome = result.Outcome.ToString();
         activity?.SetTag("migration.outcome", outcome);
         if (result.Outcome is DatabaseMigrationOutcome.Failed or DatabaseMigrationOutcome.Missing)

@@ -12,6 +12,9 @@ internal sealed record MigrationOptions
     /// <summary>The wait before the second try; doubled before each further one.</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The longest one database's migration may run (dry run or run) before it is interrupted and rolled back (<c>MIGRATION_DATABASE_TIMEOUT_MS</c>).</summary>
+    public TimeSpan DatabaseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A pause inside each database's run task, write block on (<c>MIGRATION_TASK_DELAY_MS</c>): lets tests watch or kill a job mid-run. Zero in production.</summary>
     public TimeSpan TaskDelay { get; init; } = TimeSpan.Zero;
 
@@ -20,6 +23,9 @@ internal sealed record MigrationOptions
         Parallelism = int.TryParse(configuration["MIGRATION_PARALLELISM"], out var parallelism) && parallelism > 0
             ? parallelism
             : 2 * Environment.ProcessorCount,
+        DatabaseTimeout = int.TryParse(configuration["MIGRATION_DATABASE_TIMEOUT_MS"], out var timeout) && timeout > 0
+            ? TimeSpan.FromMilliseconds(timeout)
+            : TimeSpan.FromSeconds(60),
         TaskDelay = int.TryParse(configuration["MIGRATION_TASK_DELAY_MS"], out var delay) && delay > 0
             ? TimeSpan.FromMilliseconds(delay)
             : TimeSpan.Zero,

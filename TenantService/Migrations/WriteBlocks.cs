@@ -7,11 +7,12 @@ using TenantService.Metadata;
 namespace TenantService.Migrations;
 
 /// <summary>
-/// Blocks and unblocks writes to databases during migrations by publishing <see cref="TenantEventType.Migrating"/>
-/// and <see cref="TenantEventType.Migrated"/> through Redis: every todoservice's connection cache holds writes at
-/// its write gate while a block is on. Measures how long each database stayed blocked.
+/// Blocks and unblocks writes to databases during migrations: records the block in platform.db (the database object
+/// reports it, and this service's cache reads it) and publishes <see cref="TenantEventType.Migrating"/> and
+/// <see cref="TenantEventType.Migrated"/>, so every service's connection cache holds writes (the todo API's and libSQL's)
+/// at its write gate while a block is on. Measures how long each database stayed blocked.
 /// </summary>
-internal sealed class WriteBlocks(MetadataPublisher metadata, TimeProvider time)
+internal sealed class WriteBlocks(DatabaseCatalog catalog, MetadataPublisher metadata, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, long> _blockedSince = new(StringComparer.Ordinal);
 
@@ -19,6 +20,7 @@ internal sealed class WriteBlocks(MetadataPublisher metadata, TimeProvider time)
     public async Task BlockAsync(DatabaseEntry entry)
     {
         _blockedSince.TryAdd(entry.Name.Value, time.GetTimestamp());
+        catalog.SetBlocks(entry.Name, blockWrites: true, entry.BlockReads);
         await metadata.PublishAsync(entry with { BlockWrites = true }, TenantEventType.Migrating);
     }
 
@@ -29,6 +31,7 @@ internal sealed class WriteBlocks(MetadataPublisher metadata, TimeProvider time)
     /// <summary>Lets writes to <paramref name="entry"/> through again, announcing its version as it now is.</summary>
     public async Task ReleaseAsync(DatabaseEntry entry, string phase)
     {
+        catalog.SetBlocks(entry.Name, blockWrites: false, entry.BlockReads);
         await metadata.PublishAsync(entry with { BlockWrites = false }, TenantEventType.Migrated);
         if (_blockedSince.TryRemove(entry.Name.Value, out var since))
         {

@@ -113,6 +113,11 @@ internal static partial class ClerkWebhookApi
             default:
                 var removed = await services.Provisioner.DeleteAsync(database, cancellationToken);
                 LogRemoved(services.Logger, clerkEvent.Type, clerkEvent.SubjectId, database.Value, removed.Outcome);
+                if (removed.Outcome == RemovalOutcome.Busy)
+                {
+                    return (Error(StatusCodes.Status503ServiceUnavailable, $"database '{database}' could not be closed in every service; nothing was deleted, and svix's retry will delete it"), false);
+                }
+
                 return (TypedResults.Ok(new WebhookAnswer(removed.Outcome switch
                 {
                     RemovalOutcome.Deleted => "deleted",

@@ -48,6 +48,17 @@ public abstract class MigrationFixture(RedisFixture redis) : IAsyncLifetime
         }
     }
 
+    /// <summary>Polls a condition the service makes true in the background, up to a generous deadline.</summary>
+    protected static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition never held");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Runs SQL on a database through the platform's guarded connection, as a tenant would.</summary>
     protected void Execute(string database, string sql, string? schema = null, bool allowSchemaChanges = false)
     {

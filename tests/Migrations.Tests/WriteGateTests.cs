@@ -98,14 +98,4 @@ public sealed class WriteGateTests(RedisFixture redis) : MigrationFixture(redis)
         access.Lease?.Dispose();
         return access.Status;
     }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition never held");
-            await Task.Delay(20);
-        }
-    }
 }

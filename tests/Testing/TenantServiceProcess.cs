@@ -19,6 +19,9 @@ public sealed class TenantServiceProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The operating system's id of the process, to look at what it holds open.</summary>
+    public int ProcessId => _process.Id;
+
     public HttpClient Client { get; }
 
     public string RecentOutput
