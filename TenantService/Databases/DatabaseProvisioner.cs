@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Metadata;
 using TenantService.Metadata;
@@ -18,6 +19,7 @@ internal sealed partial class DatabaseProvisioner(
     ChildTemplates templates,
     ChildFilePool pool,
     TenantDatabaseFactory factory,
+    TenantConnectionCache connections,
     DatabaseNameLocks locks,
     SchemaChangeLocks schemaLocks,
     MetadataPublisher metadata,
@@ -47,7 +49,7 @@ internal sealed partial class DatabaseProvisioner(
 
             var entry = spec switch
             {
-                { Seed: { } seed } => CopySeed(spec, seed, path),
+                { Seed: { } seed } => await CopySeedAsync(spec, seed, path),
                 { Schema: { } schema } => CopySchema(spec, schema, path),
                 _ => WriteEmpty(spec, path),
             };
@@ -152,7 +154,7 @@ internal sealed partial class DatabaseProvisioner(
         return NewEntry(spec, DatabaseKind.Child, schema, template.Version);
     }
 
-    private DatabaseEntry? CopySeed(DatabaseSpec spec, DatabaseName seed, string path)
+    private async Task<DatabaseEntry?> CopySeedAsync(DatabaseSpec spec, DatabaseName seed, string path)
     {
         if (catalog.Find(seed) is not { } source)
         {
@@ -161,8 +163,17 @@ internal sealed partial class DatabaseProvisioner(
 
         try
         {
-            using var connection = factory.Open(seed, source.Kind, source.Schema?.Value, readOnly: true);
-            DatabaseBackup.Copy(connection, path);
+            // A reader from the connection cache: a seed being deleted is refused rather than copied half-closed.
+            var access = await connections.AcquireAsync(seed, TenantAccessMode.Read);
+            if (access.Lease is not { } lease)
+            {
+                return null;
+            }
+
+            using (lease)
+            {
+                DatabaseBackup.Copy(lease.Connection, path);
+            }
         }
         catch (Exception exception) when (exception is FileNotFoundException or SqliteException)
         {

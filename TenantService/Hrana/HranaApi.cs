@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Identity;
-using TenantService.Databases;
 
 namespace TenantService.Hrana;
 
@@ -52,10 +51,9 @@ internal static partial class HranaApi
         Func<string?, TOutcome, TAnswer> answer)
         where TAnswer : IResult
     {
-        var entry = Resolve(name, services, out var refused);
-        if (entry is null)
+        if (!DatabaseName.TryCreate(name, out var database, out var nameError))
         {
-            return refused!;
+            return new HranaHttpError(StatusCodes.Status400BadRequest, new HranaError(nameError, HranaErrorCodes.InvalidName));
         }
 
         var (body, bodyError) = await HranaBody.ReadAsync(context, services.Options.MaxRequestBodyBytes);
@@ -74,7 +72,7 @@ internal static partial class HranaApi
             return BadRequest(exception.Message);
         }
 
-        var (stream, streamError) = await OpenOrResumeAsync(entry, batonOf(request), context.User, services);
+        var (stream, streamError) = await OpenOrResumeAsync(database, batonOf(request), context.User, services);
         if (stream is null)
         {
             return streamError!;
@@ -104,22 +102,9 @@ internal static partial class HranaApi
         return answer(services.Streams.Release(stream), outcome);
     }
 
-    private static DatabaseEntry? Resolve(string name, HranaServices services, out HranaHttpError? refused)
+    private static async ValueTask<(HranaStream? Stream, HranaHttpError? Error)> OpenOrResumeAsync(DatabaseName database, string? baton, ClaimsPrincipal user, HranaServices services)
     {
-        if (!DatabaseName.TryCreate(name, out var databaseName, out var error))
-        {
-            refused = new HranaHttpError(StatusCodes.Status400BadRequest, new HranaError(error, HranaErrorCodes.InvalidName));
-            return null;
-        }
-
-        var entry = services.Catalog.Find(databaseName);
-        refused = entry is null ? NotFound(databaseName) : null;
-        return entry;
-    }
-
-    private static async ValueTask<(HranaStream? Stream, HranaHttpError? Error)> OpenOrResumeAsync(DatabaseEntry entry, string? baton, ClaimsPrincipal user, HranaServices services)
-    {
-        var owner = OwnerOf(user, entry.Name);
+        var owner = OwnerOf(user, database);
         if (baton is not null)
         {
             var lookup = services.Streams.Acquire(baton, owner);
@@ -128,20 +113,20 @@ internal static partial class HranaApi
 
         if (services.Streams.TryReserve(owner) is { } refusal)
         {
-            LogStreamsExhausted(services.Logger, entry.Name.Value, refusal.StatusCode);
+            LogStreamsExhausted(services.Logger, database.Value, refusal.StatusCode);
             return (null, new HranaHttpError(refusal.StatusCode, refusal.Error));
         }
 
         try
         {
-            var (stream, status) = await services.Streams.OpenAsync(entry, owner);
+            var (stream, status) = await services.Streams.OpenAsync(database, owner);
             if (stream is not null)
             {
                 return (stream, null);
             }
 
             services.Streams.Unreserve(owner);
-            return (null, status == TenantAccessStatus.NotFound ? NotFound(entry.Name) : Unavailable(entry.Name));
+            return (null, status == TenantAccessStatus.NotFound ? NotFound(database) : Unavailable(database));
         }
         catch
         {

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Tenancy.Connections;
-using TenantService.Databases;
+using Tenancy.Metadata;
 
 namespace TenantService.Hrana;
 
@@ -9,7 +9,7 @@ namespace TenantService.Hrana;
 /// A Hrana stream: its own guarded connection to one database from the tenant connection cache, owned by one caller,
 /// with the SQL texts it stored. Used by one pipeline at a time; between pipelines the registry keeps it under its current baton.
 /// </summary>
-internal sealed class HranaStream(TenantStream connection, DatabaseEntry database, string owner) : IDisposable
+internal sealed class HranaStream(TenantStream connection, string owner) : IDisposable
 {
     private readonly Dictionary<int, string> _storedSql = [];
     private bool _stateful;
@@ -21,7 +21,8 @@ internal sealed class HranaStream(TenantStream connection, DatabaseEntry databas
 
     public sqlite3 Handle => Lease.Handle;
 
-    public DatabaseEntry Database { get; } = database;
+    /// <summary>The database's metadata in the connection cache (name, kind, version).</summary>
+    public TenantRecord Database => Lease.Tenant;
 
     /// <summary>The caller and database the stream is bound to; a baton works only for them.</summary>
     public string Owner { get; } = owner;

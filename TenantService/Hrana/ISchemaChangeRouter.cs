@@ -1,4 +1,4 @@
-using TenantService.Databases;
+using Tenancy.Databases;
 
 namespace TenantService.Hrana;
 
@@ -14,7 +14,7 @@ internal interface ISchemaChangeRouter
 
 /// <summary>A statement that would change schema database <paramref name="Schema"/>, with its arguments.</summary>
 internal sealed record SchemaWrite(
-    DatabaseEntry Schema,
+    DatabaseName Schema,
     string Sql,
     IReadOnlyList<HranaValue> Args,
     IReadOnlyList<KeyValuePair<string, HranaValue>> NamedArgs);

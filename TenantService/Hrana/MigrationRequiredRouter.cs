@@ -5,7 +5,7 @@ internal sealed class MigrationRequiredRouter(PlatformOptions options) : ISchema
 {
     public ValueTask<SchemaWriteOutcome> RouteAsync(SchemaWrite write, CancellationToken cancellationToken)
     {
-        var name = write.Schema.Name.Value;
+        var name = write.Schema.Value;
         return ValueTask.FromResult(SchemaWriteOutcome.Refused(
             $"'{name}' is a schema database: writes and schema changes to it are migrations that reach every child database. " +
             $"Send them with POST /v1/organizations/{options.Organization}/databases/{name}/migrations {{\"sql\": \"...\"}}; reads work here."));

@@ -26,7 +26,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
             Bind(stream, stmt, statement);
             if (IsSchemaWrite(stream, stmt))
             {
-                var outcome = await schemaChanges.RouteAsync(new SchemaWrite(stream.Database, sql, statement.Args, statement.NamedArgs), cancellationToken);
+                var outcome = await schemaChanges.RouteAsync(new SchemaWrite(stream.Database.Name, sql, statement.Args, statement.NamedArgs), cancellationToken);
                 return outcome.Refusal is { } refusal
                     ? throw new HranaRequestException(refusal, HranaErrorCodes.SchemaWriteRefused)
                     : new StmtResult([], [], outcome.AffectedRowCount, null, 0, outcome.AffectedRowCount, timeProvider.GetElapsedTime(started).TotalMilliseconds);
@@ -75,7 +75,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
                     if (IsSchemaWrite(stream, stmt))
                     {
                         var statementSql = raw.sqlite3_sql(stmt).utf8_to_string() ?? remaining;
-                        var outcome = await schemaChanges.RouteAsync(new SchemaWrite(stream.Database, statementSql, [], []), cancellationToken);
+                        var outcome = await schemaChanges.RouteAsync(new SchemaWrite(stream.Database.Name, statementSql, [], []), cancellationToken);
                         if (outcome.Refusal is { } refusal)
                         {
                             throw new HranaRequestException(refusal, HranaErrorCodes.SchemaWriteRefused);

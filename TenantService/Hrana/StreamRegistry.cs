@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Tenancy.Connections;
-using TenantService.Databases;
+using Tenancy.Databases;
 
 namespace TenantService.Hrana;
 
@@ -145,10 +145,10 @@ internal sealed partial class StreamRegistry : IDisposable
     }
 
     /// <summary>Opens a new stream in a slot reserved with <see cref="TryReserve"/>: a connection from the tenant connection cache, or why there is none.</summary>
-    public async ValueTask<(HranaStream? Stream, TenantAccessStatus Status)> OpenAsync(DatabaseEntry entry, string owner)
+    public async ValueTask<(HranaStream? Stream, TenantAccessStatus Status)> OpenAsync(DatabaseName database, string owner)
     {
-        var access = await _cache.OpenStreamAsync(entry.Name);
-        return (access.Stream is { } connection ? new HranaStream(connection, entry, owner) : null, access.Status);
+        var access = await _cache.OpenStreamAsync(database);
+        return (access.Stream is { } connection ? new HranaStream(connection, owner) : null, access.Status);
     }
 
     /// <summary>Closes a stream that is not idle in the registry (in use, or just taken out); a clean connection is kept for reuse.</summary>

@@ -10,7 +10,7 @@ internal sealed class MigrationJobRouter(MigrationRunner runner, PlatformOptions
 {
     public async ValueTask<SchemaWriteOutcome> RouteAsync(SchemaWrite write, CancellationToken cancellationToken)
     {
-        var schema = write.Schema.Name;
+        var schema = write.Schema;
         if (write.Args.Count > 0 || write.NamedArgs.Count > 0)
         {
             // A job stores SQL text that every database runs later; bound values have nowhere to live.
