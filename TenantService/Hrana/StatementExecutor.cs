@@ -103,12 +103,14 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
     {
         var db = stream.Handle;
         var changesBefore = raw.sqlite3_total_changes(db);
-        var columns = Columns(stmt);
+        ResultColumn[]? columns = null;
         var rows = new List<HranaValue[]>();
         long returned = 0;
         while (true)
         {
             var rc = raw.sqlite3_step(stmt);
+            // Read after the first step: a reused statement is prepared again there when the schema changed (SELECT * grows).
+            columns ??= Columns(stmt);
             if (rc == raw.SQLITE_ROW)
             {
                 returned++;
@@ -132,7 +134,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
         // changes() and last_insert_rowid() keep the last DML's values; report them only for a statement that wrote.
         var wrote = written > 0 && raw.sqlite3_stmt_readonly(stmt) == 0;
         return new StmtResult(
-            columns,
+            columns ?? Columns(stmt),
             rows,
             wrote ? raw.sqlite3_changes(db) : 0,
             wrote ? raw.sqlite3_last_insert_rowid(db) : null,

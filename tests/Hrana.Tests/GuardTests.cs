@@ -58,4 +58,27 @@ public sealed class GuardTests(HranaFixture fixture)
         // The write returned once its migration job ended: the table is there for the next statement.
         Assert.Equal(1L, Scalar(Ok(results[2])["result"]!.AsObject()));
     }
+
+    [Fact]
+    public async Task AReusedStatementSeesSchemaChangesAndARefusedOneStaysRefused()
+    {
+        var client = fixture.Client();
+        client.Baton = null;
+        var table = "reuse_" + Guid.NewGuid().ToString("N")[..8];
+        await client.PipelineAsync(Execute($"CREATE TABLE {table} (a)"), Execute($"INSERT INTO {table} VALUES (1)"));
+        var select = $"SELECT * FROM {table}";
+
+        var results = await client.PipelineAsync(
+            Execute(select),
+            Execute($"ALTER TABLE {table} ADD COLUMN b DEFAULT 2"),
+            Execute(select),
+            Execute("PRAGMA journal_mode = DELETE"),
+            Execute("PRAGMA journal_mode = DELETE"),
+            Close());
+
+        Assert.Single(Ok(results[0])["result"]!["cols"]!.AsArray());
+        Assert.Equal(2, Ok(results[2])["result"]!["cols"]!.AsArray().Count);
+        Assert.Equal("SQLITE_AUTH", (string?)Error(results[3])["code"]);
+        Assert.Equal("SQLITE_AUTH", (string?)Error(results[4])["code"]);
+    }
 }
