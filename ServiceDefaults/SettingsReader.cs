@@ -194,5 +194,7 @@ public sealed class SettingsReader
         _problems.Add($"{name} is '{shown}': {allowed}, or unset it for the default ({defaultText})");
     }
 
-    private static string Show(TimeSpan time) => time.ToString("c", CultureInfo.InvariantCulture);
+    // 00:00:02, 00:00:00.250, 24.20:31:23.647: as a user would write them, without ticks below a millisecond.
+    private static string Show(TimeSpan time) => time.ToString(
+        (time.Days > 0 ? @"d\." : "") + @"hh\:mm\:ss" + (time.Milliseconds > 0 ? @"\.fff" : ""), CultureInfo.InvariantCulture);
 }

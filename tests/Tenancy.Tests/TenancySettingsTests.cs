@@ -28,7 +28,7 @@ public sealed class TenancySettingsTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Equal(6, error.Failures.Count());
-        Assert.Contains("Tenancy__StatementTimeout is '0': set a time written hh:mm:ss[.fff] from 00:00:00.0010000 to", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Tenancy__StatementTimeout is '0': set a time written hh:mm:ss[.fff] from 00:00:00.001 to 24.20:31:23.647, or unset it for the default (00:00:02)", error.Message, StringComparison.Ordinal);
         Assert.Contains("Tenancy__MaxDatabaseSizeBytes is '-1': set a whole number from 1 to", error.Message, StringComparison.Ordinal);
         Assert.Contains("Tenancy__MaxOpenDatabases is 'lots': set a whole number from 1 to 2147483647, or unset it for the default (1000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("Tenancy__IdleTimeout is 'five minutes'", error.Message, StringComparison.Ordinal);
