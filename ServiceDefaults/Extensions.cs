@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
@@ -23,18 +22,13 @@ public static class Extensions
     /// <summary>The path of the liveness check: only checks tagged "live" run.</summary>
     public const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>The setting that bounds how many new traces each service instance records per second; 0 records all.</summary>
-    public const string TracesPerSecondSetting = "TRACES_PER_SECOND";
-
     /// <summary>
-    /// Above what a person clicking through the system produces, far below a load test: the Aspire dashboard spends about
-    /// a millisecond of CPU ingesting each trace, on the same cores as the services.
+    /// Adds telemetry, health checks, service discovery and HttpClient resilience. Settings registered with
+    /// <see cref="SettingsExtensions.AddSettings{T}"/> (<see cref="TracingOptions"/> here) are validated at start.
     /// </summary>
-    public const int DefaultTracesPerSecond = 10;
-
-    /// <summary>Adds telemetry, health checks, service discovery and HttpClient resilience.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.AddSettings(TracingOptions.Read);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
@@ -65,7 +59,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetryNames.Wildcard))
             .WithTracing(tracing => tracing
-                .SetSampler(TraceSampler(builder.Configuration))
+                .SetSampler(provider => TraceSampler(provider.GetRequiredService<TracingOptions>()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryNames.Wildcard)
                 .AddAspNetCoreInstrumentation(options =>
@@ -86,16 +80,12 @@ public static class Extensions
     /// Parent-based: a service follows its caller's decision, so traces are never recorded in part. A trace starts
     /// at a request or one of the platform's own operations, never at a client call made outside any.
     /// </summary>
-    public static Sampler TraceSampler(IConfiguration configuration)
+    /// <param name="options">How many traces to record per second.</param>
+    /// <returns>The sampler.</returns>
+    public static Sampler TraceSampler(TracingOptions options)
     {
-        var setting = configuration[TracesPerSecondSetting];
-        var perSecond = DefaultTracesPerSecond;
-        if (!string.IsNullOrWhiteSpace(setting) && (!int.TryParse(setting, CultureInfo.InvariantCulture, out perSecond) || perSecond < 0))
-        {
-            throw new InvalidOperationException(
-                $"{TracesPerSecondSetting} '{setting}' is not a whole number of traces per second (0 records every trace); unset it for {DefaultTracesPerSecond}.");
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
+        var perSecond = options.TracesPerSecond;
         return new ParentBasedSampler(new OperationRootSampler(perSecond == 0 ? new AlwaysOnSampler() : new RateLimitedSampler(perSecond)));
     }
 

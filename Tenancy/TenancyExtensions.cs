@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -8,24 +7,27 @@ using Tenancy.Metadata;
 
 namespace Tenancy;
 
-/// <summary>Registers the tenancy library's services.</summary>
+/// <summary>Registers the tenancy library's services. Their settings are read once and validated at start.</summary>
 public static class TenancyExtensions
 {
-    /// <summary>The configuration section of the database limits and the connection cache bounds.</summary>
+    /// <summary>
+    /// The configuration section of the database limits and the connection cache bounds: environment variables
+    /// <c>Tenancy__StatementTimeout</c>, <c>Tenancy__MaxOpenDatabases</c>, ...
+    /// </summary>
     public const string SectionName = "Tenancy";
 
     /// <summary>
-    /// Adds the <see cref="DatabaseLayout"/> of <c>DATA_DIR</c>, the guarded <see cref="TenantDatabaseFactory"/>
-    /// (limits from the <c>Tenancy</c> section) and the <see cref="TenantMetadataStore"/> (needs a registered Redis client).
+    /// Adds the <see cref="DatabaseLayout"/> of <c>DATA_DIR</c> (default <see cref="DatabaseLayout.DefaultDataDirectory"/>
+    /// under the current directory), the guarded <see cref="TenantDatabaseFactory"/> (<see cref="TenantDatabaseOptions"/>
+    /// from the <c>Tenancy</c> section) and the <see cref="TenantMetadataStore"/> (needs a registered Redis client).
     /// </summary>
     /// <param name="builder">The service's builder.</param>
     /// <returns>The builder.</returns>
     public static TBuilder AddTenantDatabases<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var dataDir = builder.Configuration["DATA_DIR"] is { Length: > 0 } configured ? configured : Path.Combine(Directory.GetCurrentDirectory(), ".data");
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(new DatabaseLayout(Path.GetFullPath(dataDir)));
-        builder.Services.TryAddSingleton(builder.Configuration.GetSection(SectionName).Get<TenantDatabaseOptions>() ?? new TenantDatabaseOptions());
+        builder.Services.AddSettings(DatabaseLayout.Read);
+        builder.Services.AddSettings(TenantDatabaseOptions.Read);
         builder.Services.TryAddSingleton<TenantDatabaseFactory>();
         builder.Services.TryAddSingleton<TenantMetadataStore>();
         builder.Services.TryAddSingleton<ITenantDirectory>(provider => provider.GetRequiredService<TenantMetadataStore>());
@@ -33,18 +35,41 @@ public static class TenancyExtensions
     }
 
     /// <summary>
-    /// Adds the <see cref="TenantConnectionCache"/> (bounds from the <c>Tenancy</c> section) kept current by tenant
-    /// events and close requests from Redis, on top of <see cref="AddTenantDatabases{TBuilder}"/>. Cold tenants are looked
-    /// up in the registered <see cref="ITenantDirectory"/> (Redis unless the service registered its own first).
+    /// Adds the <see cref="TenantConnectionCache"/> (<see cref="TenantConnectionCacheOptions"/> from the <c>Tenancy</c>
+    /// section) kept current by tenant events and close requests from Redis, on top of <see cref="AddTenantDatabases{TBuilder}"/>.
+    /// Cold tenants are looked up in the registered <see cref="ITenantDirectory"/> (Redis unless the service registered its own first).
     /// </summary>
     /// <param name="builder">The service's builder.</param>
     /// <returns>The builder.</returns>
     public static TBuilder AddTenantConnectionCache<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddTenantDatabases();
-        builder.Services.TryAddSingleton(builder.Configuration.GetSection(SectionName).Get<TenantConnectionCacheOptions>() ?? new TenantConnectionCacheOptions());
+        builder.Services.AddSettings(ReadConnectionCacheOptions);
         builder.Services.TryAddSingleton<TenantConnectionCache>();
         builder.Services.AddHostedService<TenantCacheInvalidation>();
         return builder;
+    }
+
+    /// <summary>Adds the <see cref="TenantSchemaOptions"/>: the schemas new users' and organizations' databases follow.</summary>
+    /// <param name="builder">The service's builder.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddTenantSchemas<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSettings(TenantSchemaOptions.Read);
+        return builder;
+    }
+
+    private static TenantConnectionCacheOptions ReadConnectionCacheOptions(SettingsReader settings)
+    {
+        var defaults = new TenantConnectionCacheOptions();
+        return new TenantConnectionCacheOptions
+        {
+            MaxOpenDatabases = settings.Number("Tenancy__MaxOpenDatabases", defaults.MaxOpenDatabases, minimum: 1),
+            IdleTimeout = settings.Duration("Tenancy__IdleTimeout", defaults.IdleTimeout, minimum: TimeSpan.FromMilliseconds(1)),
+            ReadersPerDatabase = settings.Number("Tenancy__ReadersPerDatabase", defaults.ReadersPerDatabase, minimum: 1),
+            WriteBlockWait = settings.Duration("Tenancy__WriteBlockWait", defaults.WriteBlockWait, minimum: TimeSpan.Zero),
+            WriteTransactionGrace = settings.Duration("Tenancy__WriteTransactionGrace", defaults.WriteTransactionGrace, minimum: TimeSpan.Zero),
+            CloseTimeout = settings.Duration("Tenancy__CloseTimeout", defaults.CloseTimeout, minimum: TimeSpan.FromMilliseconds(1)),
+        };
     }
 }

@@ -11,8 +11,9 @@ internal static class PlatformSettings
         ("CLERK_ISSUER", null),
         ("CLERK_JWT_KEY", null),
         ("CLERK_AUTHORIZED_PARTIES", null),
-        ("USER_SCHEMA", "todos-schema"),
-        ("ORG_SCHEMA", "workspace-schema"),
+        // The services default these (Tenancy's TenantSchemaOptions), so the names are written once.
+        ("USER_SCHEMA", null),
+        ("ORG_SCHEMA", null),
         ("TENANT_RATE_LIMIT", "50"),
         ("TRACES_PER_SECOND", null),
         ("PUBLIC_HOST", null),

@@ -2,6 +2,7 @@ using Gateway.Authentication;
 using Gateway.Provisioning;
 using Gateway.RateLimiting;
 using Gateway.Routing;
+using Tenancy;
 using Tenancy.Identity;
 using Tenancy.Metadata;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -27,7 +28,8 @@ internal static class Extensions
 
     public static void AddTenantProvisioning(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(services => ProvisioningOptions.FromConfiguration(services.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSettings(ProvisioningOptions.Read);
+        builder.AddTenantSchemas();
         builder.Services.AddSingleton<TenantDirectory>();
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(CacheClient.ConnectionName)))
         {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using Tenancy.Databases;
+using Tenancy.Identity;
 
 namespace Gateway.Provisioning;
 
@@ -13,6 +15,8 @@ namespace Gateway.Provisioning;
 internal sealed partial class TenantProvisioner(
     IHttpClientFactory httpClientFactory,
     ProvisioningOptions options,
+    TenantSchemaOptions schemas,
+    TenantIdentityOptions identity,
     TenantDirectory directory,
     ITenantExistenceLookup lookup,
     ILogger<TenantProvisioner> logger)
@@ -61,7 +65,7 @@ internal sealed partial class TenantProvisioner(
 
     private async Task<ProvisioningOutcome> CreateAsync(string database, CancellationToken cancellationToken)
     {
-        if (options.PlatformApiToken is null)
+        if (identity.PlatformApiToken is null)
         {
             LogNoPlatformToken(logger, database);
             return ProvisioningOutcome.Failed;
@@ -70,14 +74,14 @@ internal sealed partial class TenantProvisioner(
         var client = httpClientFactory.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/organizations/{Uri.EscapeDataString(options.Organization)}/databases")
         {
-            Content = JsonContent.Create(new { name = database, schema = options.UserSchema }),
+            Content = JsonContent.Create(new { name = database, schema = schemas.UserSchema.Value }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.PlatformApiToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", identity.PlatformApiToken);
 
         using var response = await client.SendAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
-            LogCreated(logger, database, options.UserSchema);
+            LogCreated(logger, database, schemas.UserSchema.Value);
             return ProvisioningOutcome.Created;
         }
 

@@ -13,19 +13,14 @@ namespace Gateway.RateLimiting;
 /// </summary>
 internal static class TenantRateLimiting
 {
-    public const int DefaultRequestsPerSecond = 50;
-
     public static IHostApplicationBuilder AddTenantRateLimiting(this IHostApplicationBuilder builder)
     {
-        var setting = builder.Configuration["TENANT_RATE_LIMIT"];
-        var rate = DefaultRequestsPerSecond;
-        if (!string.IsNullOrWhiteSpace(setting) && (!int.TryParse(setting, CultureInfo.InvariantCulture, out rate) || rate <= 0))
+        builder.Services.AddSettings(TenantRateLimitOptions.Read);
+        // The limiter's services; its options come from the validated rate below.
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<TenantRateLimitOptions>((options, limit) =>
         {
-            throw new InvalidOperationException($"TENANT_RATE_LIMIT '{setting}' is not a positive whole number of requests per second; unset it for the default of {DefaultRequestsPerSecond}.");
-        }
-
-        builder.Services.AddRateLimiter(options =>
-        {
+            var rate = limit.RequestsPerSecond;
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 PartitionKey(context) is { } tenant

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Hosting;
 
 namespace Tenancy.Databases;
 
@@ -17,6 +18,9 @@ public sealed class DatabaseLayout
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         DataDirectory = Path.GetFullPath(dataDirectory);
     }
+
+    /// <summary>Where <c>DATA_DIR</c> is when unset: <c>.data</c> under the current directory.</summary>
+    public const string DefaultDataDirectory = ".data";
 
     /// <summary>The absolute <c>DATA_DIR</c>.</summary>
     public string DataDirectory { get; }
@@ -54,6 +58,9 @@ public sealed class DatabaseLayout
     /// <returns>The absolute path.</returns>
     public string BackupPath(DatabaseName name, DateTimeOffset takenAt) =>
         Path.Combine(BackupsDirectory(name), takenAt.UtcDateTime.ToString(BackupTimestampFormat, CultureInfo.InvariantCulture) + ".db");
+
+    // The one place DATA_DIR is read in a service; everything else takes this layout.
+    internal static DatabaseLayout Read(SettingsReader settings) => new(settings.FullPath("DATA_DIR", DefaultDataDirectory));
 
     private static string Require(DatabaseName name) =>
         name.Value.Length > 0 ? name.Value : throw new ArgumentException("A database name is required, not default(DatabaseName).", nameof(name));

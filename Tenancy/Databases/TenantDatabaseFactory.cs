@@ -38,39 +38,13 @@ public sealed class TenantDatabaseFactory
 
     /// <summary>Creates a factory.</summary>
     /// <param name="layout">Where database files live.</param>
-    /// <param name="options">Limits for every connection.</param>
+    /// <param name="options">Limits for every connection; <see cref="TenancyExtensions.AddTenantDatabases{TBuilder}"/> validates the settings they come from at start.</param>
     /// <param name="timeProvider">The clock for statement time limits.</param>
     public TenantDatabaseFactory(DatabaseLayout layout, TenantDatabaseOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var problems = new List<string>();
-        if (options.StatementTimeout <= TimeSpan.Zero)
-        {
-            problems.Add($"StatementTimeout is {options.StatementTimeout}; set it to a positive time such as 00:00:02.");
-        }
-
-        if (options.MaxDatabaseSizeBytes <= 0)
-        {
-            problems.Add($"MaxDatabaseSizeBytes is {options.MaxDatabaseSizeBytes}; set it to a positive size such as 1073741824 (1 GiB).");
-        }
-
-        if (options.MaxValueBytes <= 0)
-        {
-            problems.Add($"MaxValueBytes is {options.MaxValueBytes}; set it to a positive size such as 16777216 (16 MiB).");
-        }
-
-        if (options.BusyTimeout < TimeSpan.Zero)
-        {
-            problems.Add($"BusyTimeout is {options.BusyTimeout}; set it to zero or a positive time such as 00:00:05.");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("TenantDatabaseOptions are invalid: " + string.Join(" ", problems), nameof(options));
-        }
-
         Layout = layout;
         _options = options;
         _timeProvider = timeProvider;

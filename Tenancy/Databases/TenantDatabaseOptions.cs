@@ -1,6 +1,11 @@
+using Microsoft.Extensions.Hosting;
+
 namespace Tenancy.Databases;
 
-/// <summary>Limits applied to every tenant database connection.</summary>
+/// <summary>
+/// Limits applied to every tenant database connection; set as <c>Tenancy__StatementTimeout</c>, <c>Tenancy__MaxDatabaseSizeBytes</c>,
+/// <c>Tenancy__MaxValueBytes</c> and <c>Tenancy__BusyTimeout</c>, validated at start.
+/// </summary>
 public sealed record TenantDatabaseOptions
 {
     /// <summary>How long one SQL statement may run before it is interrupted. Default 2 s.</summary>
@@ -17,4 +22,16 @@ public sealed record TenantDatabaseOptions
 
     /// <summary>How long a connection waits for another writer's lock. Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    internal static TenantDatabaseOptions Read(SettingsReader settings)
+    {
+        var defaults = new TenantDatabaseOptions();
+        return new TenantDatabaseOptions
+        {
+            StatementTimeout = settings.Duration("Tenancy__StatementTimeout", defaults.StatementTimeout, minimum: TimeSpan.FromMilliseconds(1)),
+            MaxDatabaseSizeBytes = settings.Number("Tenancy__MaxDatabaseSizeBytes", defaults.MaxDatabaseSizeBytes, minimum: 1),
+            MaxValueBytes = settings.Number("Tenancy__MaxValueBytes", defaults.MaxValueBytes, minimum: 1),
+            BusyTimeout = settings.Duration("Tenancy__BusyTimeout", defaults.BusyTimeout, minimum: TimeSpan.Zero),
+        };
+    }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,18 +12,18 @@ public static class TenantAuthenticationExtensions
     /// <summary>
     /// Adds the <see cref="TenantAuthenticationDefaults.Scheme"/> scheme as the default (user session
     /// tokens from Clerk or the dev issuer, and the platform API token), the <see cref="TenantPolicies"/>
-    /// policies, and a <see cref="TenantIdentityOptions"/> singleton read from configuration. The signed-in
-    /// user's database is then <c>HttpContext.User.GetTenantDatabase()</c>. Settings are checked at start.
+    /// policies, and the <see cref="TenantIdentityOptions"/> read from the service's settings. The signed-in
+    /// user's database is then <c>HttpContext.User.GetTenantDatabase()</c>. Settings are validated at start.
     /// </summary>
+    /// <param name="builder">The service's builder.</param>
+    /// <returns>The builder.</returns>
     public static TBuilder AddTenantAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
         services.TryAddSingleton(TimeProvider.System);
-        // Read lazily so that settings added after registration (test hosts) are seen.
-        services.TryAddSingleton(provider => TenantIdentityOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
-        services.AddHostedService<TenantIdentityStartupCheck>();
+        services.AddSettings(TenantIdentityOptions.Read);
         services.AddHttpClient(JwksSigningKeySource.HttpClientName);
         services.TryAddSingleton(CreateKeySource);
         services.TryAddSingleton<TenantTokenValidator>();
@@ -44,7 +43,6 @@ public static class TenantAuthenticationExtensions
     private static ISigningKeySource CreateKeySource(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<TenantIdentityOptions>();
-        ThrowIfInvalid(options);
         return options.Mode switch
         {
             // Clerk's tokens name their instance key's kid, which a bare PEM key cannot know: the key goes without one.
@@ -59,14 +57,5 @@ public static class TenantAuthenticationExtensions
                 provider.GetRequiredService<ILogger<JwksSigningKeySource>>()),
             _ => new StaticSigningKeySource([]),
         };
-    }
-
-    internal static void ThrowIfInvalid(TenantIdentityOptions options)
-    {
-        var problems = options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("Token settings are not usable:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
-        }
     }
 }

@@ -1,12 +1,12 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Tenancy.Identity;
 
 /// <summary>
 /// How user session tokens and the platform token are checked. Read from the environment the
 /// AppHost sets: <c>CLERK_ISSUER</c>, <c>CLERK_JWT_KEY</c>, <c>CLERK_AUTHORIZED_PARTIES</c>,
-/// <c>DEV_JWT_SIGNING_KEY</c> and <c>PLATFORM_API_TOKEN</c>.
+/// <c>DEV_JWT_SIGNING_KEY</c> and <c>PLATFORM_API_TOKEN</c>; validated (<see cref="Validate"/>) at start.
 /// </summary>
 public sealed record TenantIdentityOptions
 {
@@ -57,22 +57,8 @@ public sealed record TenantIdentityOptions
         _ => null,
     };
 
-    /// <summary>Reads the options from the environment-style configuration keys.</summary>
-    public static TenantIdentityOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return new TenantIdentityOptions
-        {
-            Issuer = NullIfBlank(configuration["CLERK_ISSUER"]),
-            PublicKeyPem = NullIfBlank(configuration["CLERK_JWT_KEY"]),
-            AuthorizedParties = (configuration["CLERK_AUTHORIZED_PARTIES"] ?? "")
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            DevSigningKeyPem = NullIfBlank(configuration["DEV_JWT_SIGNING_KEY"]),
-            PlatformApiToken = NullIfBlank(configuration["PLATFORM_API_TOKEN"]),
-        };
-    }
-
     /// <summary>Every problem with these settings, each naming the setting and the fix; empty when they are usable.</summary>
+    /// <returns>The problems.</returns>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -109,5 +95,22 @@ public sealed record TenantIdentityOptions
     internal static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    internal static TenantIdentityOptions Read(SettingsReader settings)
+    {
+        var options = new TenantIdentityOptions
+        {
+            Issuer = settings.Text("CLERK_ISSUER"),
+            PublicKeyPem = settings.Text("CLERK_JWT_KEY"),
+            AuthorizedParties = (settings.Text("CLERK_AUTHORIZED_PARTIES") ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            DevSigningKeyPem = settings.Text("DEV_JWT_SIGNING_KEY"),
+            PlatformApiToken = settings.Text("PLATFORM_API_TOKEN"),
+        };
+        foreach (var problem in options.Validate())
+        {
+            settings.AddProblem(problem);
+        }
+
+        return options;
+    }
 }

@@ -6,9 +6,9 @@ namespace TenantService.Apis;
 /// Admits a platform API call only with <c>Authorization: Bearer $PLATFORM_API_TOKEN</c>, compared as
 /// <see cref="TokenDigest"/>s so the comparison takes the same time whatever the length or content of a guess.
 /// </summary>
-internal sealed class PlatformTokenFilter(PlatformOptions options) : IEndpointFilter
+internal sealed class PlatformTokenFilter(TenantIdentityOptions identity) : IEndpointFilter
 {
-    private readonly TokenDigest? _expected = options.ApiToken is { } token ? TokenDigest.Of(token) : null;
+    private readonly TokenDigest? _expected = identity.PlatformApiTokenDigest;
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

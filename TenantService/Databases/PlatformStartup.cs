@@ -11,7 +11,7 @@ internal sealed partial class PlatformStartup(
     DatabaseReconciler reconciler,
     BuiltInSchemas builtInSchemas,
     DatabaseCatalog catalog,
-    IConfiguration configuration,
+    TenantSchemaOptions schemas,
     ILogger<PlatformStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -20,12 +20,11 @@ internal sealed partial class PlatformStartup(
         catalog.ClearReadBlocks();
         await reconciler.ReconcileAsync(cancellationToken);
         await builtInSchemas.EnsureAsync(cancellationToken);
-        foreach (var (setting, fallback) in new[] { ("USER_SCHEMA", "todos-schema"), ("ORG_SCHEMA", "workspace-schema") })
+        foreach (var (setting, schema) in new[] { ("USER_SCHEMA", schemas.UserSchema), ("ORG_SCHEMA", schemas.OrganizationSchema) })
         {
-            var name = configuration[setting] is { Length: > 0 } configured ? configured : fallback;
-            if (!DatabaseName.TryCreate(name, out var schema, out _) || catalog.Find(schema) is not { Kind: DatabaseKind.Schema })
+            if (catalog.Find(schema) is not { Kind: DatabaseKind.Schema })
             {
-                LogMissingSchema(logger, setting, name);
+                LogMissingSchema(logger, setting, schema.Value);
             }
         }
     }

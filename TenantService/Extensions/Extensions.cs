@@ -1,5 +1,6 @@
 using Tenancy;
 using Tenancy.Databases;
+using Tenancy.Identity;
 using Tenancy.Metadata;
 using TenantService.Apis;
 using TenantService.Databases;
@@ -16,9 +17,10 @@ internal static class Extensions
     {
         builder.AddCacheClient();
 
-        var options = PlatformOptions.FromConfiguration(builder.Configuration);
         var services = builder.Services;
-        services.AddSingleton(options);
+        services.AddSettings(PlatformOptions.Read);
+        // The platform token of /v1 and the tokens of the libSQL endpoint are checked by the shared authentication.
+        builder.AddTenantAuthentication();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, PlatformJsonContext.Default));
 
         // DATA_DIR's layout, the guarded factory (limits from the Tenancy section), the Redis metadata store, and the one
@@ -32,7 +34,7 @@ internal static class Extensions
             Directory.CreateDirectory(factory.Layout.DataDirectory);
             var path = factory.Layout.PlatformDatabasePath;
             var connection = File.Exists(path) ? factory.Open(path, DatabaseKind.Platform) : factory.Create(path, DatabaseKind.Platform);
-            return new DatabaseCatalog(connection, options.DurableCreates);
+            return new DatabaseCatalog(connection, provider.GetRequiredService<PlatformOptions>().DurableCreates);
         });
         services.AddSingleton<DatabaseNameLocks>();
         services.AddSingleton<ChildTemplates>();

@@ -16,7 +16,7 @@ internal static class HranaExtensions
             builder.AddTenantAuthentication();
         }
 
-        services.AddSingleton(HranaOptions.FromConfiguration(builder.Configuration));
+        services.AddSettings(HranaOptions.Read);
         services.AddSingleton<StreamRegistry>();
         services.AddSingleton<ISchemaChangeRouter, MigrationRequiredRouter>();
         services.AddSingleton<StatementExecutor>();

@@ -1,6 +1,6 @@
 namespace TenantService.Migrations;
 
-/// <summary>How migration jobs run; read once at start.</summary>
+/// <summary>How migration jobs run; read and validated once at start.</summary>
 internal sealed record MigrationOptions
 {
     /// <summary>Databases migrated at once within a job (<c>MIGRATION_PARALLELISM</c>, default 2 x cores).</summary>
@@ -18,16 +18,14 @@ internal sealed record MigrationOptions
     /// <summary>A pause inside each database's run task, write block on (<c>MIGRATION_TASK_DELAY_MS</c>): lets tests watch or kill a job mid-run. Zero in production.</summary>
     public TimeSpan TaskDelay { get; init; } = TimeSpan.Zero;
 
-    public static MigrationOptions FromConfiguration(IConfiguration configuration) => new()
+    public static MigrationOptions Read(SettingsReader settings)
     {
-        Parallelism = int.TryParse(configuration["MIGRATION_PARALLELISM"], out var parallelism) && parallelism > 0
-            ? parallelism
-            : 2 * Environment.ProcessorCount,
-        DatabaseTimeout = int.TryParse(configuration["MIGRATION_DATABASE_TIMEOUT_MS"], out var timeout) && timeout > 0
-            ? TimeSpan.FromMilliseconds(timeout)
-            : TimeSpan.FromSeconds(60),
-        TaskDelay = int.TryParse(configuration["MIGRATION_TASK_DELAY_MS"], out var delay) && delay > 0
-            ? TimeSpan.FromMilliseconds(delay)
-            : TimeSpan.Zero,
-    };
+        var defaults = new MigrationOptions();
+        return new MigrationOptions
+        {
+            Parallelism = settings.Number("MIGRATION_PARALLELISM", defaults.Parallelism, minimum: 1),
+            DatabaseTimeout = settings.Milliseconds("MIGRATION_DATABASE_TIMEOUT_MS", defaults.DatabaseTimeout, minimum: 1),
+            TaskDelay = settings.Milliseconds("MIGRATION_TASK_DELAY_MS", defaults.TaskDelay, minimum: 0),
+        };
+    }
 }

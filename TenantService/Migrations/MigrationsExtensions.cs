@@ -13,7 +13,7 @@ internal static class MigrationsExtensions
     public static void AddMigrations(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(MigrationOptions.FromConfiguration(builder.Configuration));
+        services.AddSettings(MigrationOptions.Read);
         services.AddSingleton<MigrationJournal>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton<WriteBlocks>();

@@ -95,7 +95,7 @@ internal static partial class ClerkWebhookApi
         switch (clerkEvent.Type)
         {
             case "user.created" or "organization.created":
-                var schema = clerkEvent.Type == "user.created" ? services.Options.UserSchema : services.Options.OrganizationSchema;
+                var schema = clerkEvent.Type == "user.created" ? services.Schemas.UserSchema : services.Schemas.OrganizationSchema;
                 var created = await services.Provisioner.CreateAsync(new DatabaseSpec(database, Schema: schema), cancellationToken);
                 switch (created.Outcome)
                 {

@@ -1,3 +1,5 @@
+using Tenancy;
+
 namespace TenantService.Webhooks;
 
 /// <summary>Registrations of the Clerk webhook endpoint.</summary>
@@ -5,8 +7,8 @@ internal static class ClerkWebhookExtensions
 {
     public static IHostApplicationBuilder AddClerkWebhooks(this IHostApplicationBuilder builder)
     {
-        var options = ClerkWebhookOptions.FromConfiguration(builder.Configuration);
-        builder.Services.AddSingleton(options);
+        builder.Services.AddSettings(ClerkWebhookOptions.Read);
+        builder.AddTenantSchemas();
         builder.Services.AddSingleton<SvixSignatureVerifier>();
         builder.Services.AddSingleton<WebhookDeliveryLog>();
         return builder;

@@ -1,20 +1,17 @@
-using Tenancy.Databases;
-
 namespace TenantService.Webhooks;
 
-/// <summary>Settings of the Clerk webhook endpoint, read from the environment the AppHost sets.</summary>
+/// <summary>Settings of the Clerk webhook endpoint, read from the environment the AppHost sets and validated once at start.</summary>
 internal sealed record ClerkWebhookOptions
 {
     public const long MaxBodyBytes = 1024 * 1024;
 
-    /// <summary>The svix signing secret, <c>whsec_</c> + base64 (<c>CLERK_WEBHOOK_SECRET</c>).</summary>
-    public string? Secret { get; init; }
+    private const string SecretPrefix = "whsec_";
 
-    /// <summary>The schema every new user's database follows (<c>USER_SCHEMA</c>).</summary>
-    public DatabaseName UserSchema { get; init; } = DatabaseName.Parse("todos-schema");
-
-    /// <summary>The schema every new organization's database follows (<c>ORG_SCHEMA</c>).</summary>
-    public DatabaseName OrganizationSchema { get; init; } = DatabaseName.Parse("workspace-schema");
+    /// <summary>
+    /// The HMAC key: the base64 part of the svix signing secret <c>whsec_</c> + base64 (<c>CLERK_WEBHOOK_SECRET</c>), decoded;
+    /// null when unset, and every delivery is refused.
+    /// </summary>
+    public byte[]? SigningKey { get; init; }
 
     /// <summary>How far a delivery's timestamp may be from now, either way, before it is refused as a replay.</summary>
     public TimeSpan TimestampTolerance { get; init; } = TimeSpan.FromMinutes(5);
@@ -22,20 +19,22 @@ internal sealed record ClerkWebhookOptions
     /// <summary>How long a delivery id is remembered so that a redelivery does nothing.</summary>
     public TimeSpan ReplayWindow { get; init; } = TimeSpan.FromDays(3);
 
-    public static ClerkWebhookOptions FromConfiguration(IConfiguration configuration) => new()
+    public static ClerkWebhookOptions Read(SettingsReader settings)
     {
-        Secret = NonEmpty(configuration["CLERK_WEBHOOK_SECRET"]),
-        UserSchema = Schema(configuration, "USER_SCHEMA", "todos-schema"),
-        OrganizationSchema = Schema(configuration, "ORG_SCHEMA", "workspace-schema"),
-    };
+        if (settings.Text("CLERK_WEBHOOK_SECRET") is not { } secret)
+        {
+            return new ClerkWebhookOptions();
+        }
 
-    private static DatabaseName Schema(IConfiguration configuration, string setting, string fallback)
-    {
-        var value = NonEmpty(configuration[setting]) ?? fallback;
-        return DatabaseName.TryCreate(value, out var name, out var error)
-            ? name
-            : throw new InvalidOperationException($"{setting}: {error}");
+        var encoded = secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret;
+        var key = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, key, out var length) || length == 0)
+        {
+            // The value is a secret: the message says what is wrong without showing it.
+            settings.AddProblem("CLERK_WEBHOOK_SECRET is not 'whsec_' followed by base64: copy the signing secret from the Clerk dashboard's webhook page, or unset it to refuse every delivery");
+            return new ClerkWebhookOptions();
+        }
+
+        return new ClerkWebhookOptions { SigningKey = key[..length] };
     }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

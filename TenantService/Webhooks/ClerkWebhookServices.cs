@@ -1,3 +1,4 @@
+using Tenancy.Databases;
 using TenantService.Databases;
 
 namespace TenantService.Webhooks;
@@ -7,5 +8,5 @@ internal sealed record ClerkWebhookServices(
     SvixSignatureVerifier Verifier,
     WebhookDeliveryLog Deliveries,
     DatabaseProvisioner Provisioner,
-    ClerkWebhookOptions Options,
+    TenantSchemaOptions Schemas,
     ILogger<ClerkWebhookServices> Logger);

@@ -12,10 +12,9 @@ namespace TenantService.Webhooks;
 /// </summary>
 internal sealed class SvixSignatureVerifier(ClerkWebhookOptions options, TimeProvider timeProvider)
 {
-    private const string SecretPrefix = "whsec_";
     private const string SignatureVersion = "v1,";
 
-    private readonly byte[]? key = DecodeSecret(options.Secret);
+    private readonly byte[]? key = options.SigningKey;
 
     public SvixVerification Verify(IHeaderDictionary headers, ReadOnlySpan<byte> body, out string? messageId)
     {
@@ -84,23 +83,5 @@ internal sealed class SvixSignatureVerifier(ClerkWebhookOptions options, TimePro
         }
 
         return value.Length == 0 ? null : value;
-    }
-
-    private static byte[]? DecodeSecret(string? secret)
-    {
-        if (secret is null)
-        {
-            return null;
-        }
-
-        var encoded = secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret;
-        try
-        {
-            return Convert.FromBase64String(encoded);
-        }
-        catch (FormatException exception)
-        {
-            throw new InvalidOperationException("CLERK_WEBHOOK_SECRET is not 'whsec_' followed by base64; copy the signing secret from the Clerk dashboard's webhook page.", exception);
-        }
     }
 }

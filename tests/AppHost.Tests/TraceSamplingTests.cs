@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 
 namespace AppHost.Tests;
@@ -24,7 +26,7 @@ public sealed class TraceSamplingTests
     [Fact]
     public void AServiceFollowsItsCallersDecisionWhateverItsOwnBudget()
     {
-        var sampler = Extensions.TraceSampler(Settings("1"));
+        var sampler = Extensions.TraceSampler(new TracingOptions { TracesPerSecond = 1 });
         Assert.True(Root(sampler));
         Assert.False(Root(sampler));
 
@@ -35,7 +37,7 @@ public sealed class TraceSamplingTests
     [Fact]
     public void ZeroRecordsEveryTrace()
     {
-        var sampler = Extensions.TraceSampler(Settings("0"));
+        var sampler = Extensions.TraceSampler(new TracingOptions { TracesPerSecond = 0 });
 
         Assert.All(Enumerable.Range(0, 1000), _ => Assert.True(Root(sampler)));
     }
@@ -43,7 +45,7 @@ public sealed class TraceSamplingTests
     [Fact]
     public void AClientCallMadeOutsideAnyOperationStartsNoTrace()
     {
-        var sampler = Extensions.TraceSampler(Settings("0"));
+        var sampler = Extensions.TraceSampler(new TracingOptions { TracesPerSecond = 0 });
 
         Assert.False(Sampled(sampler, default, ActivityKind.Client), "a background Redis command or health probe is not a trace of its own");
         Assert.True(Child(sampler, ActivityTraceFlags.Recorded, ActivityKind.Client), "the same call inside a recorded request is part of its trace");
@@ -52,15 +54,31 @@ public sealed class TraceSamplingTests
     [Theory]
     [InlineData("-1")]
     [InlineData("lots")]
-    public void AMistypedSettingStopsTheServiceWithAMessageNamingIt(string value)
+    public async Task AMistypedSettingStopsTheServiceAtStartWithAMessageNamingIt(string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Extensions.TraceSampler(Settings(value)));
+        using var host = ServiceWith(value);
 
-        Assert.Contains($"TRACES_PER_SECOND '{value}'", error.Message);
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"TRACES_PER_SECOND is '{value}': set a whole number from 0 to", error.Message, StringComparison.Ordinal);
     }
 
-    private static IConfiguration Settings(string tracesPerSecond) =>
-        new ConfigurationBuilder().AddInMemoryCollection([new(Extensions.TracesPerSecondSetting, tracesPerSecond)]).Build();
+    [Fact]
+    public void UnsetTheServiceRecordsTenTracesASecond()
+    {
+        using var host = ServiceWith(null);
+
+        Assert.Equal(TracingOptions.DefaultTracesPerSecond, host.Services.GetRequiredService<TracingOptions>().TracesPerSecond);
+        Assert.Equal(10, TracingOptions.DefaultTracesPerSecond);
+    }
+
+    private static IHost ServiceWith(string? tracesPerSecond)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection([new("TRACES_PER_SECOND", tracesPerSecond)]);
+        builder.AddServiceDefaults();
+        return builder.Build();
+    }
 
     private static bool Root(Sampler sampler) => Sampled(sampler, default);
 
