@@ -19,8 +19,10 @@ internal static class PlatformSettings
         ("PUBLIC_HOST", null),
         ("DURABLE_CREATES", null),
         ("MIGRATION_PARALLELISM", null),
+        ("MIGRATION_DATABASE_TIMEOUT_MS", null),
         ("HRANA_STREAM_IDLE_TIMEOUT_MS", null),
         ("HRANA_MAX_STREAMS", null),
+        ("HRANA_MAX_STREAMS_PER_CALLER", null),
     ];
 
     public static string DataDirectory(IConfiguration configuration) =>
@@ -36,6 +38,12 @@ internal static class PlatformSettings
             {
                 service.WithEnvironment(name, resolved);
             }
+        }
+
+        // The database limits and connection cache bounds (Tenancy__StatementTimeout, Tenancy__WriteBlockWait, ...).
+        foreach (var setting in configuration.GetSection("Tenancy").GetChildren().Where(setting => setting.Value is { Length: > 0 }))
+        {
+            service.WithEnvironment("Tenancy__" + setting.Key, setting.Value);
         }
 
         return secrets.AddTo(service);
