@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
+using Tenancy;
 using Tenancy.Databases;
 using TenantService.Databases;
 
@@ -30,7 +31,7 @@ internal static class DatabasesApi
         return api;
     }
 
-    public static async Task<Results<Ok<DatabaseResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>>> CreateDatabase(
+    public static async Task<Results<Ok<DatabaseResponse>, NotFound<ErrorBody>, Conflict<ErrorBody>>> CreateDatabase(
         JsonBody<CreateDatabaseRequest> body,
         [AsParameters] DatabaseServices services,
         CancellationToken cancellationToken)
@@ -47,16 +48,16 @@ internal static class DatabasesApi
         return result.Outcome switch
         {
             ProvisionOutcome.Created => TypedResults.Ok(new DatabaseResponse(services.View(result.Entry!))),
-            ProvisionOutcome.AlreadyExists => TypedResults.Conflict(new ErrorResponse($"database '{spec.Name}' already exists")),
-            ProvisionOutcome.FileWithoutRecord => TypedResults.Conflict(new ErrorResponse(
+            ProvisionOutcome.AlreadyExists => TypedResults.Conflict(new ErrorBody($"database '{spec.Name}' already exists")),
+            ProvisionOutcome.FileWithoutRecord => TypedResults.Conflict(new ErrorBody(
                 $"database '{spec.Name}' has a file but no record in platform.db; restore platform.db or move the file away first")),
-            ProvisionOutcome.SchemaNotFound => TypedResults.NotFound(new ErrorResponse(
+            ProvisionOutcome.SchemaNotFound => TypedResults.NotFound(new ErrorBody(
                 $"schema database '{spec.Schema}' not found: create it first with {{\"name\": \"{spec.Schema}\", \"is_schema\": true}}")),
-            _ => TypedResults.NotFound(new ErrorResponse($"seed database '{spec.Seed}' not found")),
+            _ => TypedResults.NotFound(new ErrorBody($"seed database '{spec.Seed}' not found")),
         };
     }
 
-    public static Results<Ok<DatabaseListResponse>, BadRequest<ErrorResponse>> ListDatabases(
+    public static Results<Ok<DatabaseListResponse>, BadRequest<ErrorBody>> ListDatabases(
         string? schema,
         string? type,
         string? group,
@@ -67,7 +68,7 @@ internal static class DatabasesApi
         {
             if (!DatabaseName.TryCreate(schema, out var parsed, out var error))
             {
-                return TypedResults.BadRequest(new ErrorResponse($"'schema': {error}"));
+                return TypedResults.BadRequest(new ErrorBody($"'schema': {error}"));
             }
 
             schemaName = parsed;
@@ -75,19 +76,19 @@ internal static class DatabasesApi
 
         if (!TryParseType(type, out var kind))
         {
-            return TypedResults.BadRequest(new ErrorResponse($"'type' must be \"schema\", \"child\" or \"standalone\", not \"{type}\""));
+            return TypedResults.BadRequest(new ErrorBody($"'type' must be \"schema\", \"child\" or \"standalone\", not \"{type}\""));
         }
 
         var entries = services.Catalog.List(new DatabaseFilter(schemaName, kind, group));
         return TypedResults.Ok(new DatabaseListResponse(entries.Select(services.View).ToList()));
     }
 
-    public static Results<Ok<DatabaseResponse>, NotFound<ErrorResponse>> GetDatabase(string name, [AsParameters] DatabaseServices services) =>
+    public static Results<Ok<DatabaseResponse>, NotFound<ErrorBody>> GetDatabase(string name, [AsParameters] DatabaseServices services) =>
         services.Catalog.Find(DatabaseName.Parse(name)) is { } entry
             ? TypedResults.Ok(new DatabaseResponse(services.View(entry)))
             : NotFound(name);
 
-    public static async Task<Results<Ok<DeletedDatabaseResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>>> DeleteDatabase(
+    public static async Task<Results<Ok<DeletedDatabaseResponse>, NotFound<ErrorBody>, Conflict<ErrorBody>>> DeleteDatabase(
         string name,
         [AsParameters] DatabaseServices services,
         CancellationToken cancellationToken)
@@ -96,19 +97,19 @@ internal static class DatabasesApi
         return result.Outcome switch
         {
             RemovalOutcome.Deleted => TypedResults.Ok(new DeletedDatabaseResponse(name)),
-            RemovalOutcome.HasChildren => TypedResults.Conflict(new ErrorResponse(
+            RemovalOutcome.HasChildren => TypedResults.Conflict(new ErrorBody(
                 $"schema database '{name}' still has {result.Children} children; delete them first")),
             _ => NotFound(name),
         };
     }
 
-    public static Results<PushStreamHttpResult, NotFound<ErrorResponse>> DumpDatabase(string name, [AsParameters] DatabaseServices services) =>
+    public static Results<PushStreamHttpResult, NotFound<ErrorBody>> DumpDatabase(string name, [AsParameters] DatabaseServices services) =>
         WriteSql(name, services, SqlDumpWriter.WriteAsync);
 
-    public static Results<PushStreamHttpResult, NotFound<ErrorResponse>> GetDatabaseSchema(string name, [AsParameters] DatabaseServices services) =>
+    public static Results<PushStreamHttpResult, NotFound<ErrorBody>> GetDatabaseSchema(string name, [AsParameters] DatabaseServices services) =>
         WriteSql(name, services, SqlDumpWriter.WriteSchemaAsync);
 
-    private static Results<PushStreamHttpResult, NotFound<ErrorResponse>> WriteSql(
+    private static Results<PushStreamHttpResult, NotFound<ErrorBody>> WriteSql(
         string name,
         DatabaseServices services,
         Func<SqliteConnection, TextWriter, CancellationToken, Task> write)
@@ -140,5 +141,5 @@ internal static class DatabasesApi
         return type is null || kind is not null;
     }
 
-    private static NotFound<ErrorResponse> NotFound(string name) => TypedResults.NotFound(new ErrorResponse($"database '{name}' not found"));
+    private static NotFound<ErrorBody> NotFound(string name) => TypedResults.NotFound(new ErrorBody($"database '{name}' not found"));
 }

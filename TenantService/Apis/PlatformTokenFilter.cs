@@ -1,3 +1,4 @@
+using Tenancy;
 using Tenancy.Identity;
 
 namespace TenantService.Apis;
@@ -15,8 +16,8 @@ internal sealed class PlatformTokenFilter(PlatformOptions options) : IEndpointFi
         if (_expected is not { } expected)
         {
             return ValueTask.FromResult<object?>(TypedResults.Json(
-                new ErrorResponse("the platform API is disabled: PLATFORM_API_TOKEN is not configured on tenantservice"),
-                PlatformJsonContext.Default.ErrorResponse,
+                new ErrorBody("the platform API is disabled: PLATFORM_API_TOKEN is not configured on tenantservice"),
+                PlatformJsonContext.Default.ErrorBody,
                 statusCode: StatusCodes.Status503ServiceUnavailable));
         }
 
@@ -30,7 +31,7 @@ internal sealed class PlatformTokenFilter(PlatformOptions options) : IEndpointFi
                 ? "missing platform API token: send 'Authorization: Bearer <PLATFORM_API_TOKEN>'"
                 : "invalid platform API token";
             return ValueTask.FromResult<object?>(TypedResults.Json(
-                new ErrorResponse(message), PlatformJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status401Unauthorized));
+                new ErrorBody(message), PlatformJsonContext.Default.ErrorBody, statusCode: StatusCodes.Status401Unauthorized));
         }
 
         return next(context);
