@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
 using Tenancy;
 using Tenancy.Databases;
+using Tenancy.Identity;
 using TenantService.Databases;
 
 namespace TenantService.Apis;
@@ -18,7 +19,7 @@ internal static class DatabasesApi
     public static RouteGroupBuilder MapDatabasesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/organizations/{org}/databases")
-            .AddEndpointFilter<PlatformTokenFilter>()
+            .RequireAuthorization(TenantPolicies.Platform)
             .AddEndpointFilter<OrganizationFilter>()
             .WithTags("Databases");
 

@@ -1,5 +1,6 @@
 using Tenancy;
 using Tenancy.Databases;
+using Tenancy.Identity;
 using Tenancy.Metadata;
 using TenantService.Apis;
 using TenantService.Databases;
@@ -20,6 +21,9 @@ internal static class Extensions
         var services = builder.Services;
         services.AddSingleton(options);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, PlatformJsonContext.Default));
+
+        // Bearer tokens: the platform API token for /v1/** and any database, user tokens for their own database.
+        builder.AddTenantAuthentication();
 
         // DATA_DIR's layout, the guarded factory (limits from the Tenancy section) and the Redis metadata store.
         builder.AddTenantDatabases();

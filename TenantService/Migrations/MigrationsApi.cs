@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tenancy;
 using Tenancy.Databases;
+using Tenancy.Identity;
 using TenantService.Apis;
 using TenantService.Databases;
 
@@ -17,7 +18,7 @@ internal static class MigrationsApi
     {
         // {name} rather than {schema}: the databases API's name filter checks it before anything touches a file.
         var api = app.MapGroup("/v1/organizations/{org}/databases/{name}")
-            .AddEndpointFilter<PlatformTokenFilter>()
+            .RequireAuthorization(TenantPolicies.Platform)
             .AddEndpointFilter<OrganizationFilter>()
             .AddEndpointFilter<DatabaseNameFilter>()
             .WithTags("Migrations");
