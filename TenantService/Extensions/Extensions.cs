@@ -50,7 +50,7 @@ internal static class Extensions
         services.AddHostedService<PlatformStartup>();
         builder.AddClerkWebhooks();
         builder.AddHranaServices();
-        // Last: migration jobs take over the built-in schema files and libSQL writes to schema databases.
+        // Last: the migration resumer starts after PlatformStartup has reconciled files and brought built-in schemas up to date.
         builder.AddMigrations();
     }
 }

@@ -19,7 +19,6 @@ internal static class HranaExtensions
         services.AddSingleton(HranaOptions.FromConfiguration(builder.Configuration));
         services.AddSingleton<IdleConnectionPool>();
         services.AddSingleton<StreamRegistry>();
-        services.AddSingleton<ISchemaChangeRouter, MigrationRequiredRouter>();
         services.AddSingleton<StatementExecutor>();
         services.AddSingleton<PipelineRunner>();
         return builder;
