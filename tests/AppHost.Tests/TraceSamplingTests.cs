@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Trace;
 
 namespace AppHost.Tests;
@@ -11,11 +12,11 @@ public sealed class TraceSamplingTests
     [Fact]
     public void RecordsTheFirstTracesOfEachSecondAndDropsTheRest()
     {
-        var clock = new SteppingTimeProvider(TimeSpan.Zero);
+        var clock = new FakeTimeProvider();
         var sampler = new RateLimitedSampler(3, clock);
 
         var decisions = Enumerable.Range(0, 5).Select(_ => Root(sampler)).ToArray();
-        clock.Step = TimeSpan.FromSeconds(1);
+        clock.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal([true, true, true, false, false], decisions);
         Assert.True(Root(sampler), "a new second records traces again");
