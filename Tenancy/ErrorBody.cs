@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Http;
 namespace Tenancy;
 
 /// <summary>
-/// The platform's error answer: <c>{"error": "..."}</c> as contracts.md has it, with the same text as <c>message</c>, in
-/// exactly <c>application/json</c>: the only shape libSQL clients read a reason from instead of showing a bare status.
+/// Every JSON error answer of the platform except the libSQL protocol's own (the platform API, refused credentials,
+/// rate limits, the gateway): <c>{"error": "..."}</c> as contracts.md has it, with the same text as <c>message</c>.
+/// <see cref="WriteAsync"/> types it exactly <c>application/json</c>: the only shape libSQL clients read a reason from
+/// instead of showing a bare status.
 /// </summary>
 /// <param name="Error">What went wrong, in a sentence for the caller.</param>
 public sealed record ErrorBody(string Error)

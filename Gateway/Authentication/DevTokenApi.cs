@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy;
 using Tenancy.Databases;
 
 namespace Gateway.Authentication;
@@ -22,7 +23,7 @@ internal static partial class DevTokenApi
         return app;
     }
 
-    public static Results<Ok<DevTokenResponse>, NotFound, BadRequest<DevTokenError>, JsonHttpResult<DevTokenError>> IssueToken(
+    public static Results<Ok<DevTokenResponse>, NotFound, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>> IssueToken(
         DevTokenRequest request, DevTokenIssuer issuer)
     {
         if (!issuer.IsEnabled)
@@ -33,7 +34,7 @@ internal static partial class DevTokenApi
 
         if (!issuer.HasSigningKey)
         {
-            return TypedResults.Json(new DevTokenError("DEV_JWT_SIGNING_KEY is not set; start the system with the AppHost, which generates it."),
+            return TypedResults.Json(new ErrorBody("DEV_JWT_SIGNING_KEY is not set; start the system with the AppHost, which generates it."),
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -42,7 +43,7 @@ internal static partial class DevTokenApi
             ?? Problem(request.Azp, "azp", required: false);
         if (problem is not null)
         {
-            return TypedResults.BadRequest(new DevTokenError(problem));
+            return TypedResults.BadRequest(new ErrorBody(problem));
         }
 
         var token = issuer.Issue(request.Sub!, request.OrgId, request.Azp);
@@ -73,6 +74,3 @@ internal sealed record DevTokenResponse(
     [property: JsonPropertyName("token")] string Token,
     [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt,
     [property: JsonPropertyName("database")] string Database);
-
-/// <summary>An error answer: <c>{"error": "..."}</c>.</summary>
-internal sealed record DevTokenError([property: JsonPropertyName("error")] string Error);

@@ -1,3 +1,5 @@
+using Polly;
+using Polly.Retry;
 using StackExchange.Redis;
 using Tenancy.Metadata;
 
@@ -12,28 +14,37 @@ internal sealed partial class TenantEventsListener(
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
+    // Until Redis answers, however long that takes: without the subscription deleted tenants are never forgotten.
+    private readonly ResiliencePipeline _subscribeRetry = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<RedisException>(),
+            MaxRetryAttempts = int.MaxValue,
+            Delay = RetryDelay,
+            BackoffType = DelayBackoffType.Constant,
+            OnRetry = retry =>
+            {
+                LogSubscribeFailed(logger, retry.Outcome.Exception!);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Subscribing in the background keeps a slow Redis from holding up the gateway's start.
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            // Subscribing in the background keeps a slow Redis from holding up the gateway's start.
+            var subscription = await _subscribeRetry.ExecuteAsync(
+                async cancellationToken => await store.SubscribeAsync(OnEventAsync).WaitAsync(cancellationToken), stoppingToken);
+            await using (subscription)
             {
-                var subscription = await store.SubscribeAsync(OnEventAsync).WaitAsync(stoppingToken);
-                await using (subscription)
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, stoppingToken);
-                }
+                await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, stoppingToken);
             }
-            catch (RedisException exception)
-            {
-                LogSubscribeFailed(logger, exception);
-                await Task.Delay(RetryDelay, timeProvider, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The gateway is stopping.
         }
     }
 

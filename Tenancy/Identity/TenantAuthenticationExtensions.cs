@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -31,10 +32,12 @@ public static class TenantAuthenticationExtensions
         services.AddAuthentication(TenantAuthenticationDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, TenantAuthenticationHandler>(TenantAuthenticationDefaults.Scheme, configureOptions: null);
 
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OwnDatabaseRequirement>();
+        services.AddSingleton<IAuthorizationHandler, OwnDatabaseRequirement>();
+        services.AddSingleton<IAuthorizationHandler, PlatformCallerRequirement>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, PlatformAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(TenantPolicies.User, policy => policy.RequireAuthenticatedUser().RequireClaim(TenantClaims.Database))
-            .AddPolicy(TenantPolicies.Platform, policy => policy.RequireAuthenticatedUser().RequireRole(TenantClaims.PlatformRole))
+            .AddPolicy(TenantPolicies.Platform, policy => policy.RequireAuthenticatedUser().AddRequirements(new PlatformCallerRequirement()))
             .AddPolicy(TenantPolicies.DatabaseAccess, policy => policy.RequireAuthenticatedUser().AddRequirements(new OwnDatabaseRequirement()));
 
         return builder;

@@ -23,6 +23,11 @@ internal sealed partial class TenantAuthenticationHandler(
 {
     private const string BearerPrefix = "Bearer ";
     private const string NoCredentials = "No bearer token was sent.";
+    private const string ReasonItem = "tenant.reason";
+    private const string NoAccess = "These credentials do not give access to this resource; a user token reaches only its own database.";
+
+    /// <summary>Challenge or forbid properties whose answer gives <paramref name="reason"/> instead of the handler's own.</summary>
+    internal static AuthenticationProperties Explained(string reason) => new(new Dictionary<string, string?> { [ReasonItem] = reason });
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -75,7 +80,7 @@ internal sealed partial class TenantAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        var description = result.Failure?.Message ?? NoCredentials;
+        var description = Reason(properties) ?? result.Failure?.Message ?? NoCredentials;
         var challenge = result.Failure is null
             ? $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error_description=\"{Quote(description)}\""
             : $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error=\"invalid_token\", error_description=\"{Quote(description)}\"";
@@ -88,9 +93,10 @@ internal sealed partial class TenantAuthenticationHandler(
     {
         Response.Headers[HeaderNames.WWWAuthenticate] =
             $"Bearer realm=\"{TenantAuthenticationDefaults.Realm}\", error=\"insufficient_scope\"";
-        await ErrorBody.WriteAsync(Response, StatusCodes.Status403Forbidden,
-            "These credentials do not give access to this resource; a user token reaches only its own database.", Context.RequestAborted);
+        await ErrorBody.WriteAsync(Response, StatusCodes.Status403Forbidden, Reason(properties) ?? NoAccess, Context.RequestAborted);
     }
+
+    private static string? Reason(AuthenticationProperties? properties) => properties?.Items.TryGetValue(ReasonItem, out var reason) == true ? reason : null;
 
     private AuthenticateResult Success(ClaimsIdentity identity) =>
         AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));

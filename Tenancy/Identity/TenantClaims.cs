@@ -31,13 +31,6 @@ public static class TenantClaims
         return principal.FindFirst(UserId)?.Value;
     }
 
-    /// <summary>The Clerk organization id of the signed-in user's active organization, if the token carries one.</summary>
-    public static string? GetOrganizationId(this ClaimsPrincipal principal)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        return principal.FindFirst(OrganizationId)?.Value;
-    }
-
     /// <summary>Whether the caller presented the platform API token.</summary>
     public static bool IsPlatformCaller(this ClaimsPrincipal principal)
     {

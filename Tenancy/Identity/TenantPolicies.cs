@@ -6,7 +6,10 @@ public static class TenantPolicies
     /// <summary>A signed-in user with a tenant database (a valid session token).</summary>
     public const string User = "TenantUser";
 
-    /// <summary>A caller with the platform API token.</summary>
+    /// <summary>
+    /// A caller with the platform API token. Refusals say so: 401 without it or with a wrong one, 403 for a user
+    /// token, 503 while <c>PLATFORM_API_TOKEN</c> is not set.
+    /// </summary>
     public const string Platform = "Platform";
 
     /// <summary>

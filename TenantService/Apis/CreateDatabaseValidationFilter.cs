@@ -1,3 +1,4 @@
+using Tenancy;
 using Tenancy.Databases;
 
 namespace TenantService.Apis;
@@ -14,13 +15,13 @@ internal sealed class CreateDatabaseValidationFilter : IEndpointFilter
         if (body.Problem is { } problem)
         {
             return ValueTask.FromResult<object?>(TypedResults.Json(
-                new ErrorResponse(problem), PlatformJsonContext.Default.ErrorResponse, statusCode: body.ProblemStatus));
+                new ErrorBody(problem), PlatformJsonContext.Default.ErrorBody, statusCode: body.ProblemStatus));
         }
 
         var problems = Validate(body.Value!);
         if (problems.Count > 0)
         {
-            return ValueTask.FromResult<object?>(TypedResults.BadRequest(new ErrorResponse(string.Join(" ", problems))));
+            return ValueTask.FromResult<object?>(TypedResults.BadRequest(new ErrorBody(string.Join(" ", problems))));
         }
 
         return next(context);

@@ -1,3 +1,4 @@
+using Tenancy;
 using Tenancy.Databases;
 
 namespace TenantService.Apis;
@@ -10,7 +11,7 @@ internal sealed class DatabaseNameFilter : IEndpointFilter
         var name = context.HttpContext.GetRouteValue("name") as string;
         if (!DatabaseName.TryCreate(name, out _, out var error))
         {
-            return ValueTask.FromResult<object?>(TypedResults.BadRequest(new ErrorResponse(error)));
+            return ValueTask.FromResult<object?>(TypedResults.BadRequest(new ErrorBody(error)));
         }
 
         return next(context);

@@ -1,8 +1,10 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
+using Tenancy;
 using Tenancy.Connections;
 using Tenancy.Databases;
+using Tenancy.Identity;
 using TenantService.Databases;
 
 namespace TenantService.Apis;
@@ -18,7 +20,7 @@ internal static class DatabasesApi
     public static RouteGroupBuilder MapDatabasesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1/organizations/{org}/databases")
-            .AddEndpointFilter<PlatformTokenFilter>()
+            .RequireAuthorization(TenantPolicies.Platform)
             .AddEndpointFilter<OrganizationFilter>()
             .WithTags("Databases");
 
@@ -31,7 +33,7 @@ internal static class DatabasesApi
         return api;
     }
 
-    public static async Task<Results<Ok<DatabaseResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>>> CreateDatabase(
+    public static async Task<Results<Ok<DatabaseResponse>, NotFound<ErrorBody>, Conflict<ErrorBody>>> CreateDatabase(
         JsonBody<CreateDatabaseRequest> body,
         [AsParameters] DatabaseServices services,
         CancellationToken cancellationToken)
@@ -48,16 +50,16 @@ internal static class DatabasesApi
         return result.Outcome switch
         {
             ProvisionOutcome.Created => TypedResults.Ok(new DatabaseResponse(services.View(result.Entry!))),
-            ProvisionOutcome.AlreadyExists => TypedResults.Conflict(new ErrorResponse($"database '{spec.Name}' already exists")),
-            ProvisionOutcome.FileWithoutRecord => TypedResults.Conflict(new ErrorResponse(
+            ProvisionOutcome.AlreadyExists => TypedResults.Conflict(new ErrorBody($"database '{spec.Name}' already exists")),
+            ProvisionOutcome.FileWithoutRecord => TypedResults.Conflict(new ErrorBody(
                 $"database '{spec.Name}' has a file but no record in platform.db; restore platform.db or move the file away first")),
-            ProvisionOutcome.SchemaNotFound => TypedResults.NotFound(new ErrorResponse(
+            ProvisionOutcome.SchemaNotFound => TypedResults.NotFound(new ErrorBody(
                 $"schema database '{spec.Schema}' not found: create it first with {{\"name\": \"{spec.Schema}\", \"is_schema\": true}}")),
-            _ => TypedResults.NotFound(new ErrorResponse($"seed database '{spec.Seed}' not found")),
+            _ => TypedResults.NotFound(new ErrorBody($"seed database '{spec.Seed}' not found")),
         };
     }
 
-    public static Results<Ok<DatabaseListResponse>, BadRequest<ErrorResponse>> ListDatabases(
+    public static Results<Ok<DatabaseListResponse>, BadRequest<ErrorBody>> ListDatabases(
         string? schema,
         string? type,
         string? group,
@@ -68,7 +70,7 @@ internal static class DatabasesApi
         {
             if (!DatabaseName.TryCreate(schema, out var parsed, out var error))
             {
-                return TypedResults.BadRequest(new ErrorResponse($"'schema': {error}"));
+                return TypedResults.BadRequest(new ErrorBody($"'schema': {error}"));
             }
 
             schemaName = parsed;
@@ -76,19 +78,19 @@ internal static class DatabasesApi
 
         if (!TryParseType(type, out var kind))
         {
-            return TypedResults.BadRequest(new ErrorResponse($"'type' must be \"schema\", \"child\" or \"standalone\", not \"{type}\""));
+            return TypedResults.BadRequest(new ErrorBody($"'type' must be \"schema\", \"child\" or \"standalone\", not \"{type}\""));
         }
 
         var entries = services.Catalog.List(new DatabaseFilter(schemaName, kind, group));
         return TypedResults.Ok(new DatabaseListResponse(entries.Select(services.View).ToList()));
     }
 
-    public static Results<Ok<DatabaseResponse>, NotFound<ErrorResponse>> GetDatabase(string name, [AsParameters] DatabaseServices services) =>
+    public static Results<Ok<DatabaseResponse>, NotFound<ErrorBody>> GetDatabase(string name, [AsParameters] DatabaseServices services) =>
         services.Catalog.Find(DatabaseName.Parse(name)) is { } entry
             ? TypedResults.Ok(new DatabaseResponse(services.View(entry)))
             : NotFound(name);
 
-    public static async Task<Results<Ok<DeletedDatabaseResponse>, NotFound<ErrorResponse>, Conflict<ErrorResponse>, JsonHttpResult<ErrorResponse>>> DeleteDatabase(
+    public static async Task<Results<Ok<DeletedDatabaseResponse>, NotFound<ErrorBody>, Conflict<ErrorBody>, JsonHttpResult<ErrorBody>>> DeleteDatabase(
         string name,
         HttpContext context,
         [AsParameters] DatabaseServices services,
@@ -103,25 +105,25 @@ internal static class DatabasesApi
         return result.Outcome switch
         {
             RemovalOutcome.Deleted => TypedResults.Ok(new DeletedDatabaseResponse(name)),
-            RemovalOutcome.HasChildren => TypedResults.Conflict(new ErrorResponse(
+            RemovalOutcome.HasChildren => TypedResults.Conflict(new ErrorBody(
                 $"schema database '{name}' still has {result.Children} children; delete them first")),
             RemovalOutcome.Busy => TypedResults.Json(
-                new ErrorResponse($"database '{name}' could not be closed in every service in time; nothing was deleted, retry"),
+                new ErrorBody($"database '{name}' could not be closed in every service in time; nothing was deleted, retry"),
                 statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => NotFound(name),
         };
     }
 
-    public static Task<Results<PushStreamHttpResult, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> DumpDatabase(
+    public static Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> DumpDatabase(
         string name, HttpContext context, [AsParameters] DatabaseServices services) =>
         WriteSqlAsync(name, context, services, SqlDumpWriter.WriteAsync);
 
-    public static Task<Results<PushStreamHttpResult, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> GetDatabaseSchema(
+    public static Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> GetDatabaseSchema(
         string name, HttpContext context, [AsParameters] DatabaseServices services) =>
         WriteSqlAsync(name, context, services, SqlDumpWriter.WriteSchemaAsync);
 
     // A reader from the tenant connection cache, handed back when the response ends.
-    private static async Task<Results<PushStreamHttpResult, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> WriteSqlAsync(
+    private static async Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> WriteSqlAsync(
         string name,
         HttpContext context,
         DatabaseServices services,
@@ -137,7 +139,7 @@ internal static class DatabasesApi
 
             context.Response.Headers.RetryAfter = "1";
             return TypedResults.Json(
-                new ErrorResponse($"database '{name}' is being deleted or replaced; retry"), statusCode: StatusCodes.Status503ServiceUnavailable);
+                new ErrorBody($"database '{name}' is being deleted or replaced; retry"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         context.Response.RegisterForDispose(lease);
@@ -162,5 +164,5 @@ internal static class DatabasesApi
         return type is null || kind is not null;
     }
 
-    private static NotFound<ErrorResponse> NotFound(string name) => TypedResults.NotFound(new ErrorResponse($"database '{name}' not found"));
+    private static NotFound<ErrorBody> NotFound(string name) => TypedResults.NotFound(new ErrorBody($"database '{name}' not found"));
 }

@@ -1,3 +1,5 @@
+using Tenancy;
+
 namespace TenantService.Apis;
 
 /// <summary>Answers 404 for any <c>{org}</c> other than <c>PLATFORM_ORG</c>: one platform serves one organization.</summary>
@@ -8,7 +10,7 @@ internal sealed class OrganizationFilter(PlatformOptions options) : IEndpointFil
         var org = context.HttpContext.GetRouteValue("org") as string;
         if (!string.Equals(org, options.Organization, StringComparison.Ordinal))
         {
-            return ValueTask.FromResult<object?>(TypedResults.NotFound(new ErrorResponse(
+            return ValueTask.FromResult<object?>(TypedResults.NotFound(new ErrorBody(
                 $"organization '{Shorten(org)}' not found: this platform serves organization '{options.Organization}' (PLATFORM_ORG)")));
         }
 

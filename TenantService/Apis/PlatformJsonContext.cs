@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tenancy;
 
 namespace TenantService.Apis;
 
@@ -9,5 +10,5 @@ namespace TenantService.Apis;
 [JsonSerializable(typeof(DatabaseResponse))]
 [JsonSerializable(typeof(DatabaseListResponse))]
 [JsonSerializable(typeof(DeletedDatabaseResponse))]
-[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(ErrorBody))]
 internal sealed partial class PlatformJsonContext : JsonSerializerContext;

@@ -19,7 +19,7 @@ internal static class Extensions
 
         var services = builder.Services;
         services.AddSettings(PlatformOptions.Read);
-        // The platform token of /v1 and the tokens of the libSQL endpoint are checked by the shared authentication.
+        // Bearer tokens: the platform API token for /v1/** and any database, user tokens for their own database.
         builder.AddTenantAuthentication();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, PlatformJsonContext.Default));
 
@@ -51,7 +51,7 @@ internal static class Extensions
         services.AddHostedService<PlatformStartup>();
         builder.AddClerkWebhooks();
         builder.AddHranaServices();
-        // Last: migration jobs take over the built-in schema files and libSQL writes to schema databases.
+        // Last: the migration resumer starts after PlatformStartup has reconciled files and brought built-in schemas up to date.
         builder.AddMigrations();
     }
 }

@@ -1,4 +1,3 @@
-using Tenancy.Identity;
 using TenantService.Hrana;
 
 // In the hosting namespace, like AddServiceDefaults, so Program.cs and Extensions.cs need no extra using.
@@ -9,16 +8,10 @@ internal static class HranaExtensions
 {
     public static IHostApplicationBuilder AddHranaServices(this IHostApplicationBuilder builder)
     {
+        // The endpoint's bearer tokens are checked by the service's shared authentication (AddTenantAuthentication).
         var services = builder.Services;
-        // The endpoint needs the shared bearer authentication; register it unless the service already did.
-        if (!services.Any(descriptor => descriptor.ServiceType == typeof(TenantIdentityOptions)))
-        {
-            builder.AddTenantAuthentication();
-        }
-
         services.AddSettings(HranaOptions.Read);
         services.AddSingleton<StreamRegistry>();
-        services.AddSingleton<ISchemaChangeRouter, MigrationRequiredRouter>();
         services.AddSingleton<StatementExecutor>();
         services.AddSingleton<PipelineRunner>();
         return builder;

@@ -4,8 +4,8 @@ namespace TenantService.Hrana;
 
 /// <summary>
 /// Where a write or schema change sent to a schema database goes. Such a statement is a migration that must reach
-/// every child, so it never runs on the libSQL stream directly. The migrations feature replaces
-/// <see cref="MigrationRequiredRouter"/> with one that runs the statement as a migration job and answers when the job ends.
+/// every child, so it never runs on the libSQL stream directly: <see cref="Migrations.MigrationJobRouter"/> runs it
+/// as a migration job and answers when the job ends.
 /// </summary>
 internal interface ISchemaChangeRouter
 {

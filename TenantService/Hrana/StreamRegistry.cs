@@ -38,9 +38,6 @@ internal sealed partial class StreamRegistry : IDisposable
         _sweeper = timeProvider.CreateTimer(_ => Sweep(), null, period, period);
     }
 
-    /// <summary>Streams open now, idle or in use.</summary>
-    public int OpenCount => Volatile.Read(ref _open);
-
     /// <summary>Reserves a slot for a new stream of <paramref name="owner"/>; null when allowed, else the refusal.</summary>
     public StreamRefusal? TryReserve(string owner)
     {

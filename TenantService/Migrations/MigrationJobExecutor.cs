@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Polly;
+using Polly.Retry;
 using Tenancy.Databases;
 using Tenancy.Metadata;
 using TenantService.Databases;
@@ -30,7 +32,27 @@ internal sealed partial class MigrationJobExecutor(
     // Redis round trips overlap; thousands of blocks or releases then take a few pipelined moments, not one trip each.
     private static readonly ParallelOptions RedisFanOut = new() { MaxDegreeOfParallelism = 32 };
 
+    private static readonly ResiliencePropertyKey<(long Job, string Database)> RetriedTask = new("migration.task");
+
     private readonly ConcurrentDictionary<(long Job, string Database), byte> _running = new();
+
+    // A failed or missing database is tried again, up to options.Attempts tries, after RetryBackoff, then twice that, and so on.
+    private readonly ResiliencePipeline<DatabaseMigration> _taskRetry = new ResiliencePipelineBuilder<DatabaseMigration> { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions<DatabaseMigration>
+        {
+            ShouldHandle = new PredicateBuilder<DatabaseMigration>()
+                .HandleResult(result => result.Outcome is DatabaseMigrationOutcome.Failed or DatabaseMigrationOutcome.Missing),
+            MaxRetryAttempts = options.Attempts - 1,
+            Delay = options.RetryBackoff,
+            BackoffType = DelayBackoffType.Exponential,
+            OnRetry = retry =>
+            {
+                var (jobId, database) = retry.Context.Properties.GetValue(RetriedTask, default);
+                LogTaskRetry(logger, jobId, database, retry.AttemptNumber + 1, retry.Outcome.Result.Error);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
 
     /// <summary>True while <paramref name="database"/>'s task of job <paramref name="jobId"/> is being applied.</summary>
     public bool IsApplying(long jobId, DatabaseName database) => _running.ContainsKey((jobId, database.Value));
@@ -207,17 +229,19 @@ internal sealed partial class MigrationJobExecutor(
                 await Task.Delay(options.TaskDelay, time, cancellationToken);
             }
 
-            for (var attempt = 1; attempt <= options.Attempts; attempt++)
+            var retryContext = ResilienceContextPool.Shared.Get(cancellationToken);
+            retryContext.Properties.Set(RetriedTask, (job.Id, task.Database.Value));
+            try
             {
-                attempts++;
-                result = await MeasureAsync(job, task, "run", () => migrator.ApplyAsync(entry, job.Sql, target, cancellationToken));
-                if (result.Outcome is not (DatabaseMigrationOutcome.Failed or DatabaseMigrationOutcome.Missing) || attempt == options.Attempts)
+                result = await _taskRetry.ExecuteAsync(async _ =>
                 {
-                    break;
-                }
-
-                LogTaskRetry(logger, job.Id, task.Database.Value, attempt, result.Error);
-                await Task.Delay(options.RetryBackoff * Math.Pow(2, attempt - 1), time, cancellationToken);
+                    attempts++;
+                    return await MeasureAsync(job, task, "run", () => migrator.ApplyAsync(entry, job.Sql, target, cancellationToken));
+                }, retryContext);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(retryContext);
             }
 
             if (result.Outcome is (DatabaseMigrationOutcome.Applied or DatabaseMigrationOutcome.AlreadyAtVersion) && result.Version != entry.Version)

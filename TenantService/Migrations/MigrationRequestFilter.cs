@@ -1,3 +1,4 @@
+using Tenancy;
 using TenantService.Apis;
 
 namespace TenantService.Migrations;
@@ -14,7 +15,7 @@ internal sealed class MigrationRequestFilter : IEndpointFilter
         if (body.Problem is { } problem)
         {
             return ValueTask.FromResult<object?>(TypedResults.Json(
-                new ErrorResponse(problem), PlatformJsonContext.Default.ErrorResponse, statusCode: body.ProblemStatus));
+                new ErrorBody(problem), PlatformJsonContext.Default.ErrorBody, statusCode: body.ProblemStatus));
         }
 
         var request = body.Value!;
@@ -32,7 +33,7 @@ internal sealed class MigrationRequestFilter : IEndpointFilter
 
         if (problems.Count > 0)
         {
-            return ValueTask.FromResult<object?>(TypedResults.BadRequest(new ErrorResponse(string.Join(" ", problems))));
+            return ValueTask.FromResult<object?>(TypedResults.BadRequest(new ErrorBody(string.Join(" ", problems))));
         }
 
         context.HttpContext.Items[typeof(MigrationScript)] = script;

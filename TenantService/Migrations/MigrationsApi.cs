@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy;
 using Tenancy.Databases;
+using Tenancy.Identity;
 using TenantService.Apis;
 using TenantService.Databases;
 
@@ -16,7 +18,7 @@ internal static class MigrationsApi
     {
         // {name} rather than {schema}: the databases API's name filter checks it before anything touches a file.
         var api = app.MapGroup("/v1/organizations/{org}/databases/{name}")
-            .AddEndpointFilter<PlatformTokenFilter>()
+            .RequireAuthorization(TenantPolicies.Platform)
             .AddEndpointFilter<OrganizationFilter>()
             .AddEndpointFilter<DatabaseNameFilter>()
             .WithTags("Migrations");
@@ -28,7 +30,7 @@ internal static class MigrationsApi
         return api;
     }
 
-    public static async Task<Results<Ok<MigrationJobSummary>, Ok<MigrationJobView>, NotFound<ErrorResponse>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>>> CreateMigration(
+    public static async Task<Results<Ok<MigrationJobSummary>, Ok<MigrationJobView>, NotFound<ErrorBody>, BadRequest<ErrorBody>, Conflict<ErrorBody>>> CreateMigration(
         string name,
         JsonBody<MigrationRequest> body,
         HttpContext context,
@@ -46,7 +48,7 @@ internal static class MigrationsApi
             case MigrationSubmissionOutcome.NotASchema:
                 return NotASchema(name, submission.Kind);
             case MigrationSubmissionOutcome.HeldByFailedJob:
-                return TypedResults.Conflict(new ErrorResponse(
+                return TypedResults.Conflict(new ErrorBody(
                     $"schema database '{name}' is held by job {submission.FailedJobId}, which failed in its run phase (some children are already migrated): "
                     + $"fix the databases its progress names and POST .../databases/{name}/jobs/{submission.FailedJobId}/retry first"));
         }
@@ -61,7 +63,7 @@ internal static class MigrationsApi
         return TypedResults.Ok(services.View(finished));
     }
 
-    public static Results<Ok<MigrationJobList>, NotFound<ErrorResponse>, BadRequest<ErrorResponse>> ListMigrationJobs(
+    public static Results<Ok<MigrationJobList>, NotFound<ErrorBody>, BadRequest<ErrorBody>> ListMigrationJobs(
         string name,
         [AsParameters] MigrationServices services)
     {
@@ -80,13 +82,13 @@ internal static class MigrationsApi
         return TypedResults.Ok(new MigrationJobList(entry.Version, jobs));
     }
 
-    public static Results<Ok<MigrationJobView>, NotFound<ErrorResponse>> GetMigrationJob(
+    public static Results<Ok<MigrationJobView>, NotFound<ErrorBody>> GetMigrationJob(
         string name,
         string id,
         [AsParameters] MigrationServices services) =>
         FindJob(name, id, services) is { } job ? TypedResults.Ok(services.View(job)) : JobNotFound(name, id);
 
-    public static Results<Ok<MigrationJobSummary>, NotFound<ErrorResponse>, Conflict<ErrorResponse>> RetryMigrationJob(
+    public static Results<Ok<MigrationJobSummary>, NotFound<ErrorBody>, Conflict<ErrorBody>> RetryMigrationJob(
         string name,
         string id,
         [AsParameters] MigrationServices services)
@@ -99,7 +101,7 @@ internal static class MigrationsApi
         return services.Runner.Retry(job.Schema, job.Id) switch
         {
             MigrationRetryOutcome.Retrying => TypedResults.Ok(new MigrationJobSummary(job.Id, nameof(MigrationJobStatus.WaitingRun))),
-            MigrationRetryOutcome.NotRunFailure => TypedResults.Conflict(new ErrorResponse(
+            MigrationRetryOutcome.NotRunFailure => TypedResults.Conflict(new ErrorBody(
                 $"job {job.Id} is {services.Runner.Find(job.Id)?.Status}: only a job that ended RunFailure can be retried")),
             _ => JobNotFound(name, id),
         };
@@ -112,14 +114,14 @@ internal static class MigrationsApi
             ? job
             : null;
 
-    private static NotFound<ErrorResponse> SchemaNotFound(string name) =>
-        TypedResults.NotFound(new ErrorResponse($"schema database '{name}' not found"));
+    private static NotFound<ErrorBody> SchemaNotFound(string name) =>
+        TypedResults.NotFound(new ErrorBody($"schema database '{name}' not found"));
 
-    private static NotFound<ErrorResponse> JobNotFound(string name, string id) =>
-        TypedResults.NotFound(new ErrorResponse($"migration job '{id}' of schema database '{name}' not found"));
+    private static NotFound<ErrorBody> JobNotFound(string name, string id) =>
+        TypedResults.NotFound(new ErrorBody($"migration job '{id}' of schema database '{name}' not found"));
 
-    private static BadRequest<ErrorResponse> NotASchema(string name, DatabaseKind? kind) =>
-        TypedResults.BadRequest(new ErrorResponse(
+    private static BadRequest<ErrorBody> NotASchema(string name, DatabaseKind? kind) =>
+        TypedResults.BadRequest(new ErrorBody(
             $"database '{name}' is a {DatabaseProvisioner.KindName(kind ?? DatabaseKind.Standalone)} database, not a schema database: "
             + "migrations are applied to a schema database (created with \"is_schema\": true) and fan out to its children"));
 }

@@ -6,7 +6,6 @@ namespace TenantService.Migrations;
 /// <summary>
 /// Registers schema migrations: the journal, the runner (also the <see cref="ISchemaChangeRunner"/> for built-in schema
 /// files and, through <see cref="MigrationJobRouter"/>, the destination of libSQL writes to schema databases) and its resumer.
-/// Call it after the Hrana services, so these registrations are the ones resolved.
 /// </summary>
 internal static class MigrationsExtensions
 {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tenancy;
 using Tenancy.Databases;
 using TenantService.Apis;
 using TenantService.Databases;
@@ -23,7 +24,7 @@ internal static partial class ClerkWebhookApi
         return app;
     }
 
-    public static async Task<Results<Ok<WebhookAnswer>, BadRequest<ErrorResponse>, JsonHttpResult<ErrorResponse>>> ReceiveAsync(
+    public static async Task<Results<Ok<WebhookAnswer>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>>> ReceiveAsync(
         HttpRequest request, [AsParameters] ClerkWebhookServices services, CancellationToken cancellationToken)
     {
         var body = await ReadBodyAsync(request, cancellationToken);
@@ -42,12 +43,12 @@ internal static partial class ClerkWebhookApi
         if (verification != SvixVerification.Valid)
         {
             LogRejected(services.Logger, verification, messageId);
-            return TypedResults.BadRequest(new ErrorResponse(Describe(verification)));
+            return TypedResults.BadRequest(new ErrorBody(Describe(verification)));
         }
 
         if (!ClerkEvent.TryParse(body.WrittenSpan, out var clerkEvent))
         {
-            return TypedResults.BadRequest(new ErrorResponse("webhook body is not a Clerk event: a JSON object with a string 'type'"));
+            return TypedResults.BadRequest(new ErrorBody("webhook body is not a Clerk event: a JSON object with a string 'type'"));
         }
 
         if (!IsHandled(clerkEvent!.Type))
@@ -81,7 +82,7 @@ internal static partial class ClerkWebhookApi
 
     private static bool IsHandled(string type) => type is "user.created" or "user.deleted" or "organization.created" or "organization.deleted";
 
-    private static async Task<(Results<Ok<WebhookAnswer>, BadRequest<ErrorResponse>, JsonHttpResult<ErrorResponse>> Answer, bool Succeeded)> ApplyAsync(
+    private static async Task<(Results<Ok<WebhookAnswer>, BadRequest<ErrorBody>, JsonHttpResult<ErrorBody>> Answer, bool Succeeded)> ApplyAsync(
         ClerkEvent clerkEvent, string messageId, ClerkWebhookServices services, CancellationToken cancellationToken)
     {
         if (clerkEvent.SubjectId is null)
@@ -161,8 +162,8 @@ internal static partial class ClerkWebhookApi
         _ => "no svix-signature matches the body",
     };
 
-    private static JsonHttpResult<ErrorResponse> Error(int status, string message) =>
-        TypedResults.Json(new ErrorResponse(message), PlatformJsonContext.Default.ErrorResponse, statusCode: status);
+    private static JsonHttpResult<ErrorBody> Error(int status, string message) =>
+        TypedResults.Json(new ErrorBody(message), PlatformJsonContext.Default.ErrorBody, statusCode: status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused webhook delivery {MessageId}: {Verification}")]
     private static partial void LogRejected(ILogger logger, SvixVerification verification, string? messageId);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Trace;
 
 namespace AppHost.Tests;
@@ -13,11 +14,11 @@ public sealed class TraceSamplingTests
     [Fact]
     public void RecordsTheFirstTracesOfEachSecondAndDropsTheRest()
     {
-        var clock = new SteppingTimeProvider(TimeSpan.Zero);
+        var clock = new FakeTimeProvider();
         var sampler = new RateLimitedSampler(3, clock);
 
         var decisions = Enumerable.Range(0, 5).Select(_ => Root(sampler)).ToArray();
-        clock.Step = TimeSpan.FromSeconds(1);
+        clock.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal([true, true, true, false, false], decisions);
         Assert.True(Root(sampler), "a new second records traces again");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Gateway.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Tenancy.Databases;
 using Tenancy.Identity;
@@ -10,7 +11,7 @@ namespace Gateway.Tests;
 
 public sealed class DevIssuerTests : IAsyncLifetime
 {
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private FakeBackend todoService = null!;
     private FakeBackend tenantService = null!;
     private readonly List<GatewayFactory> factories = [];

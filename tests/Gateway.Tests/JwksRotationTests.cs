@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests;
 
@@ -7,7 +8,7 @@ public sealed class JwksRotationTests : IAsyncLifetime
 {
     private readonly SigningKey first = new("ins_first");
     private readonly SigningKey second = new("ins_second");
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private JwksServer jwks = null!;
     private FakeBackend todoService = null!;
     private FakeBackend tenantService = null!;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Gateway.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using Tenancy.Databases;
 
@@ -14,7 +15,7 @@ public sealed class ClerkGatewayFixture : IAsyncLifetime
 
     internal SigningKey Key { get; } = new("ins_current");
 
-    internal ManualClock Clock { get; } = new();
+    internal FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     internal JwksServer Jwks { get; private set; } = null!;
 

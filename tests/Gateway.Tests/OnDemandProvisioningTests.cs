@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Databases;
 
 namespace Gateway.Tests;
@@ -7,7 +8,7 @@ namespace Gateway.Tests;
 /// <summary>The gateway creates a signed-in user's database on first use, through tenantservice's platform API.</summary>
 public sealed class OnDemandProvisioningTests : IAsyncLifetime
 {
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private readonly SigningKey clerk = new("ins_provisioning");
     private FakeBackend todoService = null!;
     private FakeBackend tenantService = null!;

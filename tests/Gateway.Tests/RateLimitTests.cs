@@ -1,12 +1,13 @@
 using System.Net;
 using Gateway.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Databases;
 
 namespace Gateway.Tests;
 
 public sealed class RateLimitTests : IAsyncLifetime
 {
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private FakeBackend todoService = null!;
     private FakeBackend tenantService = null!;
     private GatewayFactory factory = null!;

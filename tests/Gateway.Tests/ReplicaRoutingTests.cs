@@ -22,7 +22,7 @@ public sealed class ReplicaRoutingTests : IAsyncLifetime
         tenantService = await FakeBackend.StartAsync("tenantservice");
         var settings = GatewayFactory.Settings(replicas[0], tenantService, [.. replicas.Skip(1)]);
         settings["DEV_JWT_SIGNING_KEY"] = DevKey.Pem;
-        factory = new GatewayFactory(settings, TimeProvider.System);
+        factory = new GatewayFactory(settings);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Gateway.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Databases;
 using Tenancy.Identity;
 
@@ -35,7 +36,7 @@ public sealed class SettingsTests : IAsyncLifetime
         settings["USER_SCHEMA"] = "Todos Schema";
         settings["CLERK_ISSUER"] = "clerk.example.com";
         settings["TRACES_PER_SECOND"] = "ten";
-        await using var factory = new GatewayFactory(settings, new ManualClock());
+        await using var factory = new GatewayFactory(settings, new FakeTimeProvider());
 
         var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
 
@@ -53,7 +54,7 @@ public sealed class SettingsTests : IAsyncLifetime
         settings.Remove("PLATFORM_ORG");
         settings.Remove("USER_SCHEMA");
         settings["DEV_JWT_SIGNING_KEY"] = DevKey.Pem;
-        await using var factory = new GatewayFactory(settings, new ManualClock());
+        await using var factory = new GatewayFactory(settings, new FakeTimeProvider());
         var services = factory.Services;
 
         Assert.Equal(50, services.GetRequiredService<TenantRateLimitOptions>().RequestsPerSecond);

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Databases;
 using Tenancy.Metadata;
 using Testing;
@@ -9,7 +10,7 @@ namespace Gateway.Tests;
 /// <summary>With Redis, the gateway answers "does this tenant exist" from metadata and forgets deleted tenants.</summary>
 public sealed class TenantDirectoryTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
-    private readonly ManualClock clock = new();
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private readonly SigningKey clerk = new("ins_directory");
     private FakeBackend todoService = null!;
     private FakeBackend tenantService = null!;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Testing;
 using static Hrana.Tests.HranaClient;
 
@@ -120,7 +121,7 @@ public sealed class StreamTests(HranaFixture fixture)
 public sealed class StreamLifetimeTests : IAsyncLifetime
 {
     private readonly Testing.RedisFixture _redis = new();
-    private readonly ShiftableClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private HranaApp _app = null!;
 
     public async Task InitializeAsync()

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Tenancy.Databases;
+using TenantService.Migrations;
 using Testing;
 
 namespace Migrations.Tests;
@@ -88,6 +90,10 @@ public sealed class FailureTests(RedisFixture redis) : MigrationFixture(redis)
         Assert.Contains("FOREIGN KEY", progress["ledger-b"].Error);
         Assert.Equal("Success", progress["ledger-a"].Status);
         Assert.NotEqual("Success", progress["ledger-schema"].Status);
+        // The failing child was tried three times (MigrationOptions.Attempts), the others once.
+        var attempts = App.Services.GetRequiredService<MigrationJournal>().Tasks(id).ToDictionary(task => task.Database.Value, task => task.Attempts);
+        Assert.Equal(3, attempts["ledger-b"]);
+        Assert.Equal(1, attempts["ledger-a"]);
         Assert.Equal(1, TestData.UserVersion(DataDirectory, "ledger-schema"));
         Assert.Equal(1, (int)(await Api.JobsAsync("ledger-schema"))["schema_version"]!);
         // Nothing half-applied in the failed child.

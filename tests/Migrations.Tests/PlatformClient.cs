@@ -85,13 +85,14 @@ public sealed class PlatformClient(HttpClient client) : IDisposable
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    /// <summary>Asserts the status and the <c>{"error": "..."}</c> shape; returns the message.</summary>
+    /// <summary>Asserts the status and the <c>{"error": "...", "message": "..."}</c> shape (one text in both); returns the text.</summary>
     public static async Task<string> ErrorAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await ReadAsync(response, expected);
-        Assert.Single(body);
+        Assert.Equal(new[] { "error", "message" }, body.Select(property => property.Key).Order());
         var message = (string?)body["error"];
         Assert.False(string.IsNullOrWhiteSpace(message), body.ToJsonString());
+        Assert.Equal(message, (string?)body["message"]);
         return message!;
     }
 

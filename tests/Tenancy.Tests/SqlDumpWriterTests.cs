@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Databases;
 
 namespace Tenancy.Tests;
@@ -166,7 +167,7 @@ public sealed class SqlDumpWriterTests : IDisposable
     [Fact]
     public async Task AChildCanBeDumpedDespiteItsGuards()
     {
-        var factory = _dir.Factory(time: new SteppingTimeProvider(TimeSpan.FromSeconds(1)));
+        var factory = _dir.Factory(time: new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromSeconds(1) });
         CreateSource().Dispose();
         using var child = factory.Open(_dir.File("source.db"), DatabaseKind.Child, "schema");
         Assert.Contains("INSERT INTO \"parent\" VALUES(1,'first');", await DumpAsync(child), StringComparison.Ordinal);

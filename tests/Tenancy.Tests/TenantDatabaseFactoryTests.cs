@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Tenancy.Databases;
 
 namespace Tenancy.Tests;
@@ -222,7 +223,7 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
     public void ALongQueryIsInterruptedWithTheLimitInTheMessage()
     {
         // Every clock read moves time on by a second, so the default 2 s limit trips within a few checks.
-        var time = new SteppingTimeProvider(TimeSpan.FromSeconds(1));
+        var time = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
         using var connection = _dir.Factory(time: time).Create(DatabaseName.Parse("slow"), DatabaseKind.Standalone);
         var refusal = Refused(connection, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
         Assert.Equal(DatabaseRefusalReason.StatementTimeout, refusal.Reason);
@@ -242,7 +243,7 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
     [Fact]
     public void TriggersDoNotRestartTheClock()
     {
-        var time = new SteppingTimeProvider(TimeSpan.Zero);
+        var time = new FakeTimeProvider();
         using var connection = _dir.Factory(time: time).Create(DatabaseName.Parse("triggers"), DatabaseKind.Standalone);
         Execute(connection, """
             PRAGMA recursive_triggers = ON;
@@ -250,7 +251,7 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
             CREATE TRIGGER t_next AFTER INSERT ON t WHEN new.x < 900 BEGIN INSERT INTO t VALUES (new.x + 1); END;
             """);
         // SQLite reports each trigger run like a statement start; a clock restarted there would never reach the limit.
-        time.Step = TimeSpan.FromSeconds(1);
+        time.AutoAdvanceAmount = TimeSpan.FromSeconds(1);
         var refusal = Refused(connection, "INSERT INTO t VALUES (1)");
         Assert.Equal(DatabaseRefusalReason.StatementTimeout, refusal.Reason);
     }
@@ -258,15 +259,13 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
     [Fact]
     public void TheClockStartsAgainForEveryStatement()
     {
-        var time = new SteppingTimeProvider(TimeSpan.Zero);
+        var time = new FakeTimeProvider();
         using var connection = _dir.Factory(time: time).Create(DatabaseName.Parse("clock"), DatabaseKind.Standalone);
         Execute(connection, "CREATE TABLE t(x)");
         // Idle time between statements is no statement's run time.
         for (var i = 0; i < 3; i++)
         {
-            time.Step = TimeSpan.FromMinutes(1);
-            time.GetTimestamp();
-            time.Step = TimeSpan.Zero;
+            time.Advance(TimeSpan.FromMinutes(1));
             Execute(connection, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) INSERT INTO t SELECT x FROM c");
         }
 
@@ -276,7 +275,7 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
     [Fact]
     public void AllowLongStatementsLiftsTheLimit()
     {
-        var time = new SteppingTimeProvider(TimeSpan.FromSeconds(1));
+        var time = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
         var factory = _dir.Factory(time: time);
         using var connection = factory.Create(DatabaseName.Parse("long"), DatabaseKind.Standalone);
         using (factory.AllowLongStatements(connection))

@@ -184,6 +184,23 @@ public sealed class BadInputTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AUserTokenDoesNotOpenThePlatformApi()
+    {
+        var directory = TestData.NewDataDirectory();
+        var signingKey = TestTokens.NewSigningKeyPem();
+        await using (var app = new TenantServiceApp(directory, redis.ConnectionString, new Dictionary<string, string?> { ["DEV_JWT_SIGNING_KEY"] = signingKey }))
+        {
+            var client = app.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For("user_not_platform", signingKey));
+            using var response = await new PlatformApi(client).CreateAsync(new { name = "by-a-user" });
+            Assert.Contains("only the platform API token", await PlatformApi.ErrorAsync(response, HttpStatusCode.Forbidden));
+            Assert.False(File.Exists(app.Layout.DatabasePath(Tenancy.Databases.DatabaseName.Parse("by-a-user"))));
+        }
+
+        TestData.DeleteDirectory(directory);
+    }
+
+    [Fact]
     public async Task WithoutAConfiguredTokenEverythingIsRefused()
     {
         var directory = TestData.NewDataDirectory();

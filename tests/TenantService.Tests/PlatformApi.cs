@@ -54,13 +54,14 @@ internal sealed class PlatformApi(HttpClient client, string org = "local")
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    /// <summary>Asserts the status and the <c>{"error": ...}</c> shape; returns the message.</summary>
+    /// <summary>Asserts the status and the <c>{"error": ..., "message": ...}</c> shape (one text in both); returns the text.</summary>
     public static async Task<string> ErrorAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await ReadAsync(response, expected);
-        Assert.Single(body);
+        Assert.Equal(new[] { "error", "message" }, body.Select(property => property.Key).Order());
         var message = body["error"]?.GetValue<string>();
         Assert.False(string.IsNullOrWhiteSpace(message), $"no error message in {body.ToJsonString()}");
+        Assert.Equal(message, body["message"]?.GetValue<string>());
         return message!;
     }
 

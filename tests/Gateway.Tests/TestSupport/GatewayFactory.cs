@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.TestSupport;
 
-/// <summary>The real gateway in memory, with its settings given as the AppHost would give them.</summary>
-internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, TimeProvider clock) : WebApplicationFactory<Program>
+/// <summary>The real gateway in memory, with its settings given as the AppHost would give them, and the date of <paramref name="clock"/> if given.</summary>
+internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, FakeTimeProvider? clock = null) : WebApplicationFactory<Program>
 {
     public const string PlatformToken = "platform-token-for-tests";
 
@@ -38,6 +39,6 @@ internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settin
         }
 
         builder.ConfigureLogging(logging => logging.ClearProviders());
-        builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock is null ? TimeProvider.System : new FakeWallClock(clock)));
     }
 }
