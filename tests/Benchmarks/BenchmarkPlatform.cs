@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -49,6 +50,13 @@ internal sealed class BenchmarkPlatform(bool telemetry) : PlatformFixture
         using var issued = await Gateway.PostAsJsonAsync("/dev/token", new { sub = userId });
         issued.EnsureSuccessStatusCode();
         return (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    /// <summary>The operating system's process id of <paramref name="resource"/>, to read the CPU time it spends.</summary>
+    public async Task<int> ProcessIdAsync(string resource)
+    {
+        var running = await App.ResourceNotifications.WaitForResourceAsync(resource, update => update.Snapshot.Properties.Any(property => property.Name == "executable.pid"));
+        return Convert.ToInt32(running.Snapshot.Properties.First(property => property.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
     }
 
     /// <summary>A request carrying a session token, as a signed-in user's client sends it.</summary>

@@ -25,7 +25,7 @@ internal static class GatewayBenchmark
             try
             {
                 var tokens = await SeedUsersAsync(platform, users, todos);
-                var gatewayPid = await GatewayProcessIdAsync(platform);
+                var gatewayPid = await platform.ProcessIdAsync("gateway");
                 foreach (var path in Paths)
                 {
                     var viaGatewayUrl = new Uri(platform.App.GetEndpoint("gateway"), path);
@@ -73,12 +73,6 @@ internal static class GatewayBenchmark
     }
 
     // The dashboard's "pid" of the gateway resource: its CPU time divided by the requests it proxied.
-    private static async Task<int> GatewayProcessIdAsync(BenchmarkPlatform platform)
-    {
-        var running = await platform.App.ResourceNotifications.WaitForResourceAsync("gateway", update => update.Snapshot.Properties.Any(property => property.Name == "executable.pid"));
-        return Convert.ToInt32(running.Snapshot.Properties.First(property => property.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
-    }
-
     // Each user's first request provisions their database; the todos give the list something to page.
     private static async Task<List<string>> SeedUsersAsync(BenchmarkPlatform platform, int users, int todos)
     {

@@ -31,7 +31,9 @@ internal static class HranaVsApiBenchmark
             Console.WriteLine($"{users} users x {todosPerUser} todos, {concurrency} concurrent, {WarmUp.TotalSeconds:0} s warm-up and {duration.TotalSeconds:0} s per path, " +
                 $"telemetry {(telemetry ? "on" : "off")}, all through the gateway");
             Console.WriteLine($"load average before: {BenchmarkCommand.LoadAverage()}");
-            await TimedLoad.CompareAsync(concurrency, WarmUp, duration,
+            string[] services = ["gateway", "tenantservice", "todoservice"];
+            var processes = await Task.WhenAll(services.Select(async service => (service, await platform.ProcessIdAsync(service))));
+            await TimedLoad.CompareAsync(concurrency, WarmUp, duration, processes,
                 ("libsql", request => SelectOverLibsqlAsync(gateway, todos[request % todos.Length])),
                 ("api", request => GetFromApiAsync(gateway, todos[request % todos.Length])));
             Console.WriteLine($"load average after: {BenchmarkCommand.LoadAverage()}");

@@ -30,10 +30,12 @@ internal static class TimedLoad
     }
 
     /// <summary>
-    /// Warms every path up, then measures each in turn and prints a line per path: requests/s and latency percentiles.
-    /// All warm-ups come first so that no path is measured while the system still settles from another's warm-up.
+    /// Warms every path up, then measures each in turn and prints a line per path: requests/s, latency percentiles, and
+    /// the CPU each of <paramref name="processes"/> spent per request. All warm-ups come first so that no path is
+    /// measured while the system still settles from another's warm-up.
     /// </summary>
-    public static async Task CompareAsync(int concurrency, TimeSpan warmUp, TimeSpan duration, params (string Name, Func<int, Task<HttpResponseMessage>> Send)[] paths)
+    public static async Task CompareAsync(
+        int concurrency, TimeSpan warmUp, TimeSpan duration, IReadOnlyList<(string Name, int Pid)> processes, params (string Name, Func<int, Task<HttpResponseMessage>> Send)[] paths)
     {
         foreach (var (_, send) in paths)
         {
@@ -42,9 +44,12 @@ internal static class TimedLoad
 
         foreach (var (name, send) in paths)
         {
+            var cpuBefore = processes.Select(process => ProcessCpu.Of(process.Pid)).ToArray();
             var (latencies, elapsed) = await RunAsync(concurrency, duration, send);
+            var cpu = processes.Select((process, i) => FormattableString.Invariant(
+                $"{process.Name} {(ProcessCpu.Of(process.Pid) - cpuBefore[i]).TotalMicroseconds / latencies.Length:0} µs"));
             Console.WriteLine(FormattableString.Invariant(
-                $"{name,-8} {latencies.Length / elapsed.TotalSeconds,8:0} requests/s  {Percentiles.Summary(latencies)}"));
+                $"{name,-8} {latencies.Length / elapsed.TotalSeconds,8:0} requests/s  {Percentiles.Summary(latencies)}; CPU per request: {string.Join(", ", cpu)}"));
         }
     }
 }
