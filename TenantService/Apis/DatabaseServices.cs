@@ -1,5 +1,6 @@
 using Tenancy.Connections;
 using Tenancy.Databases;
+using TenantService.Catalog;
 using TenantService.Databases;
 
 namespace TenantService.Apis;

@@ -5,6 +5,7 @@ using Tenancy;
 using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Identity;
+using TenantService.Catalog;
 using TenantService.Databases;
 
 namespace TenantService.Apis;

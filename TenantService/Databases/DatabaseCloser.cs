@@ -1,5 +1,6 @@
 using StackExchange.Redis;
 using Tenancy.Metadata;
+using TenantService.Catalog;
 using TenantService.Metadata;
 
 namespace TenantService.Databases;

@@ -2,8 +2,8 @@ using Microsoft.Data.Sqlite;
 using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Metadata;
+using TenantService.Catalog;
 using TenantService.Metadata;
-using TenantService.Migrations;
 
 namespace TenantService.Databases;
 

@@ -1,4 +1,5 @@
 using Tenancy.Databases;
+using TenantService.Catalog;
 using TenantService.Metadata;
 
 namespace TenantService.Databases;

@@ -1,4 +1,5 @@
 using Tenancy.Databases;
+using TenantService.Catalog;
 
 namespace TenantService.Databases;
 

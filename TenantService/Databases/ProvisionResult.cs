@@ -1,3 +1,5 @@
+using TenantService.Catalog;
+
 namespace TenantService.Databases;
 
 /// <summary>How a create ended.</summary>

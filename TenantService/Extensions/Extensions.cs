@@ -3,6 +3,7 @@ using Tenancy.Databases;
 using Tenancy.Identity;
 using Tenancy.Metadata;
 using TenantService.Apis;
+using TenantService.Catalog;
 using TenantService.Databases;
 using TenantService.Metadata;
 using TenantService.Migrations;

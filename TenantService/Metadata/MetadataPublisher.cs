@@ -3,7 +3,7 @@ using StackExchange.Redis;
 using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Metadata;
-using TenantService.Databases;
+using TenantService.Catalog;
 
 namespace TenantService.Metadata;
 

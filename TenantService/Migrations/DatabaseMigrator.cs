@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Tenancy.Connections;
 using Tenancy.Databases;
+using TenantService.Catalog;
 using TenantService.Databases;
 
 namespace TenantService.Migrations;

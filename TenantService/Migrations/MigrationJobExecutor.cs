@@ -4,6 +4,7 @@ using Polly;
 using Polly.Retry;
 using Tenancy.Databases;
 using Tenancy.Metadata;
+using TenantService.Catalog;
 using TenantService.Databases;
 using TenantService.Metadata;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Tenancy.Databases;
+using TenantService.Catalog;
 using TenantService.Databases;
 
 namespace TenantService.Migrations;

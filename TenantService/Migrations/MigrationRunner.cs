@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Tenancy.Databases;
+using TenantService.Catalog;
 using TenantService.Databases;
 using TenantService.Schemas;
 

@@ -1,3 +1,4 @@
+using TenantService.Catalog;
 using TenantService.Databases;
 
 namespace TenantService.Migrations;

@@ -1,3 +1,4 @@
+using TenantService.Databases;
 using TenantService.Hrana;
 using TenantService.Schemas;
 

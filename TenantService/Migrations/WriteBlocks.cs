@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Tenancy.Metadata;
+using TenantService.Catalog;
 using TenantService.Databases;
 using TenantService.Metadata;
 

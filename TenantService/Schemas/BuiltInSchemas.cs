@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Tenancy.Databases;
+using TenantService.Catalog;
 using TenantService.Databases;
 
 namespace TenantService.Schemas;

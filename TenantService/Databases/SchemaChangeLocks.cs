@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Tenancy.Databases;
 
-namespace TenantService.Migrations;
+namespace TenantService.Databases;
 
 /// <summary>
 /// One lock per schema database, shared by a job's final phase and the creation of children of that schema: while

@@ -1,4 +1,4 @@
-namespace TenantService.Databases;
+namespace TenantService.Catalog;
 
 /// <summary>
 /// The tables of platform.db, as numbered steps kept in <c>PRAGMA user_version</c>. A later feature adds

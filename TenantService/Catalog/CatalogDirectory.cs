@@ -1,7 +1,7 @@
 using Tenancy.Databases;
 using Tenancy.Metadata;
 
-namespace TenantService.Databases;
+namespace TenantService.Catalog;
 
 /// <summary>
 /// The tenant connection cache's lookups in this service come from platform.db, the source of truth: they work before

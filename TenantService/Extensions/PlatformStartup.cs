@@ -1,7 +1,9 @@
 using Tenancy.Databases;
+using TenantService.Catalog;
+using TenantService.Databases;
 using TenantService.Schemas;
 
-namespace TenantService.Databases;
+namespace TenantService.Extensions;
 
 /// <summary>
 /// Runs before the service takes requests: reconciles files with platform.db after any crash, then makes

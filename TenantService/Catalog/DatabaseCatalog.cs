@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Tenancy.Databases;
 
-namespace TenantService.Databases;
+namespace TenantService.Catalog;
 
 /// <summary>
 /// The control plane's records in platform.db: which databases exist, their ids, kinds, schemas and

@@ -1,7 +1,7 @@
 using Tenancy.Databases;
 using Tenancy.Metadata;
 
-namespace TenantService.Databases;
+namespace TenantService.Catalog;
 
 /// <summary>One row of platform.db's <c>databases</c> table: a database the platform knows about.</summary>
 internal sealed record DatabaseEntry(

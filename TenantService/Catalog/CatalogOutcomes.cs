@@ -1,4 +1,4 @@
-namespace TenantService.Databases;
+namespace TenantService.Catalog;
 
 /// <summary>What happened to an insert into the catalog.</summary>
 internal enum CatalogInsertOutcome
