@@ -48,6 +48,26 @@ public sealed class TenantServiceApp : WebApplicationFactory<PlatformOptions>
         return client;
     }
 
+    /// <summary>
+    /// Returns once the service has closed every file of its DATA_DIR: with minimal hosting the app disposes its
+    /// container on its own thread after the factory has stopped it, and a restart on the same folder must not race
+    /// its last connections (closing the last one checkpoints the WAL into the database file).
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (OpenFiles().Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private IEnumerable<string> OpenFiles() =>
+        Directory.GetFiles("/proc/self/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget)
+            .Where(target => target is not null && target.StartsWith(DataDirectory + "/", StringComparison.Ordinal))!;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
