@@ -37,6 +37,15 @@ public sealed class DatabaseLayout
     /// <summary>The folder that holds every backup.</summary>
     public string BackupsRoot => Path.Combine(DataDirectory, "backups");
 
+    /// <summary>
+    /// Where database files that platform.db does not know are kept aside at start, never deleted:
+    /// <c>quarantine/&lt;when&gt;/&lt;name&gt;.db</c> with their <c>-wal</c>.
+    /// </summary>
+    /// <param name="at">When the files were found; written in UTC with milliseconds.</param>
+    /// <returns>The absolute path of that start's folder.</returns>
+    public string QuarantineDirectory(DateTimeOffset at) =>
+        Path.Combine(DataDirectory, "quarantine", at.UtcDateTime.ToString(BackupTimestampFormat, CultureInfo.InvariantCulture));
+
     /// <summary>The file of database <paramref name="name"/>: <c>databases/&lt;first two chars&gt;/&lt;name&gt;.db</c>.</summary>
     /// <param name="name">The database.</param>
     /// <returns>The absolute path.</returns>

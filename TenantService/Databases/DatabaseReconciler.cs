@@ -6,8 +6,9 @@ namespace TenantService.Databases;
 
 /// <summary>
 /// Makes the files agree with platform.db at start, after whatever crash came before:
-/// temporary files are removed; a database file without a record was half-made (or half-deleted, with its
-/// backup already taken) and is removed; a record without a file comes from outside damage, or from a power
+/// temporary files are removed; a database file without a record was half-made, half-deleted (its backup already
+/// taken), or is newer than a platform.db restored from a copy, so it is moved with its WAL to <c>quarantine/</c>,
+/// never deleted; a record without a file comes from outside damage, or from a power
 /// loss that kept the record but not the rename of its new file (creates do not flush the folder unless
 /// DURABLE_CREATES is set), so it is logged as an error and dropped (its last backup, if any, stays under backups/). Exception: a
 /// schema database that still has children keeps its record, so the children stay listed and deletable.
@@ -19,6 +20,7 @@ internal sealed partial class DatabaseReconciler(
     TenantDatabaseFactory factory,
     ChildFilePool pool,
     MetadataPublisher metadata,
+    TimeProvider time,
     ILogger<DatabaseReconciler> logger)
 {
     private const int PageSize = 1000;
@@ -57,13 +59,12 @@ internal sealed partial class DatabaseReconciler(
             return;
         }
 
-        foreach (var path in Directory.EnumerateFiles(layout.DatabasesDirectory, "*.db", SearchOption.AllDirectories))
+        var quarantine = layout.QuarantineDirectory(time.GetUtcNow());
+        foreach (var path in Directory.EnumerateFiles(layout.DatabasesDirectory, "*.db", SearchOption.AllDirectories).ToList())
         {
-            var fileName = Path.GetFileNameWithoutExtension(path);
-            if (!known.Contains(fileName))
+            if (!known.Contains(Path.GetFileNameWithoutExtension(path)))
             {
-                LogOrphanRemoved(logger, path);
-                DurableFile.DeleteDatabase(path);
+                Quarantine(path, quarantine);
             }
         }
 
@@ -76,6 +77,21 @@ internal sealed partial class DatabaseReconciler(
                 File.Delete(path);
             }
         }
+    }
+
+    // The WAL may hold committed writes that never reached the file: it moves along with it.
+    private void Quarantine(string path, string quarantine)
+    {
+        Directory.CreateDirectory(quarantine);
+        foreach (var suffix in new[] { "-wal", "-shm", "" })
+        {
+            if (File.Exists(path + suffix))
+            {
+                File.Move(path + suffix, Path.Combine(quarantine, Path.GetFileName(path) + suffix));
+            }
+        }
+
+        LogOrphanQuarantined(logger, path, quarantine);
     }
 
     private async Task DropRecordAsync(DatabaseEntry entry)
@@ -113,8 +129,8 @@ internal sealed partial class DatabaseReconciler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed '{Path}', left by an interrupted create or backup.")]
     private static partial void LogTemporaryRemoved(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed '{Path}': a database file without a record in platform.db (an interrupted create or delete).")]
-    private static partial void LogOrphanRemoved(ILogger logger, string path);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moved '{Path}' to '{Quarantine}': platform.db has no record of it (an interrupted create or delete, or a platform.db restored from an older copy). Nothing was deleted: read it with sqlite3, or stop tenantservice, restore a platform.db that knows it and move it back.")]
+    private static partial void LogOrphanQuarantined(ILogger logger, string path, string quarantine);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Database '{Name}' has a record but its file is gone (deleted by hand, or a power loss right after its create); the record is dropped. Backups, if any: '{Backups}'.")]
     private static partial void LogRecordWithoutFile(ILogger logger, string name, string backups);
