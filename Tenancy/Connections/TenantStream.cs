@@ -113,6 +113,9 @@ public sealed class TenantStream
         _owner.EndStream(this, _connection, reusable);
     }
 
+    /// <summary>Interrupts the statement running now, if any (the client went away); the stream's next statement runs normally.</summary>
+    public void Interrupt() => raw.sqlite3_interrupt(Handle);
+
     /// <summary>Holds the write lock between requests, or (in a request) has a transaction open that may hold it.</summary>
     internal bool InWriteTransaction
     {

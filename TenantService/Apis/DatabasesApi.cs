@@ -147,8 +147,10 @@ internal static class DatabasesApi
         return TypedResults.Stream(
             async stream =>
             {
+                // A client that gives up stops the dump's statements too.
+                using var interrupt = context.RequestAborted.Register(static connection => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)connection!).Handle), lease.Connection);
                 await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-                await write(lease.Connection, writer, CancellationToken.None);
+                await write(lease.Connection, writer, context.RequestAborted);
             },
             SqlContentType);
     }

@@ -89,7 +89,13 @@ internal static partial class HranaApi
         TOutcome outcome;
         try
         {
-            outcome = await run(stream, request);
+            // A client that gives up stops its statement too: SQLite's CPU is not spent for nobody.
+            using (context.RequestAborted.Register(static lease => ((TenantStream)lease!).Interrupt(), stream.Lease))
+            {
+                outcome = await run(stream, request);
+            }
+
+            context.RequestAborted.ThrowIfCancellationRequested();
         }
         catch
         {

@@ -11,6 +11,7 @@ internal sealed class PipelineRunner(StatementExecutor executor, HranaOptions op
         var outcomes = new StreamOutcome[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 outcomes[i] = new StreamOutcome(await HandleAsync(stream, requests[i], version3, cancellationToken), null);
@@ -31,6 +32,7 @@ internal sealed class PipelineRunner(StatementExecutor executor, HranaOptions op
         var errors = new HranaError?[steps.Count];
         for (var i = 0; i < steps.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var step = steps[i];
             if (step.Condition is { } condition && !condition.Evaluate(outcomes, stream.IsAutocommit))
             {
