@@ -18,8 +18,6 @@ namespace Tenancy.Metadata;
 /// <c>{"name":"abc","id":"5f0c..."}</c>: every service with a connection cache closes the database and acknowledges.</description></item>
 /// <item><term><c>tenants:close-acks:{id}</c></term><description>list: one entry per service that closed the database for request
 /// <c>id</c>; expires after a minute.</description></item>
-/// <item><term><c>webhooks:svix:{svix-id}</c></term><description>string <c>1</c> with a TTL of the replay window (3 days):
-/// a webhook delivery already acted on. Written by the tenant service's webhook endpoint.</description></item>
 /// </list>
 /// </remarks>
 public static class RedisKeys
@@ -43,8 +41,4 @@ public static class RedisKeys
     /// <returns>The key <c>tenant:{name}</c>.</returns>
     public static RedisKey Tenant(DatabaseName name) => TenantPrefix + name.Value;
 
-    /// <summary>The key that remembers a svix delivery id for replay protection.</summary>
-    /// <param name="svixId">The delivery's <c>svix-id</c> (or <c>webhook-id</c>).</param>
-    /// <returns>The key <c>webhooks:svix:{svixId}</c>.</returns>
-    public static RedisKey WebhookDelivery(string svixId) => "webhooks:svix:" + svixId;
 }

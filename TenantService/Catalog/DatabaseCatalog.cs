@@ -163,6 +163,28 @@ internal sealed class DatabaseCatalog : IDisposable
         }
     }
 
+    /// <summary>Claims a webhook delivery id: true when it is new, false when it was claimed within <paramref name="window"/>.</summary>
+    public bool TryClaimDelivery(string id, DateTimeOffset now, TimeSpan window)
+    {
+        lock (_gate)
+        {
+            using var expire = Command("DELETE FROM webhook_deliveries WHERE claimed_at < $cutoff", ("$cutoff", (now - window).ToUnixTimeMilliseconds()));
+            expire.ExecuteNonQuery();
+            using var claim = Command("INSERT OR IGNORE INTO webhook_deliveries (id, claimed_at) VALUES ($id, $now)", ("$id", id), ("$now", now.ToUnixTimeMilliseconds()));
+            return claim.ExecuteNonQuery() == 1;
+        }
+    }
+
+    /// <summary>Forgets a claimed delivery whose handling failed, so the sender's retry is acted on.</summary>
+    public void ReleaseDelivery(string id)
+    {
+        lock (_gate)
+        {
+            using var release = Command("DELETE FROM webhook_deliveries WHERE id = $id", ("$id", id));
+            release.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>Records the live blocks of a database: a migration's write block, a delete's read block.</summary>
     public void SetBlocks(DatabaseName name, bool blockWrites, bool blockReads)
     {

@@ -24,5 +24,13 @@ internal static class PlatformSchema
         CREATE INDEX databases_by_schema ON databases (schema_name) WHERE schema_name IS NOT NULL;
         CREATE INDEX databases_by_group ON databases (group_name);
         """,
+        // Webhook deliveries acted on, kept for svix's replay window: replay protection must outlive a Redis restart.
+        """
+        CREATE TABLE webhook_deliveries (
+            id TEXT NOT NULL PRIMARY KEY,
+            claimed_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (claimed_at);
+        """,
     ];
 }

@@ -57,7 +57,7 @@ internal static partial class ClerkWebhookApi
             return TypedResults.Ok(new WebhookAnswer("ignored"));
         }
 
-        if (!await services.Deliveries.TryClaimAsync(messageId!))
+        if (!services.Deliveries.TryClaim(messageId!))
         {
             LogDuplicate(services.Logger, clerkEvent.Type, messageId!);
             return TypedResults.Ok(new WebhookAnswer("duplicate"));
@@ -75,7 +75,7 @@ internal static partial class ClerkWebhookApi
             if (!handled)
             {
                 // Forget the id so svix's retry of this delivery is acted on.
-                await services.Deliveries.ReleaseAsync(messageId!);
+                services.Deliveries.Release(messageId!);
             }
         }
     }

@@ -1,18 +1,16 @@
-using StackExchange.Redis;
-using Tenancy.Metadata;
+using TenantService.Catalog;
 
 namespace TenantService.Webhooks;
 
 /// <summary>
-/// Remembers svix delivery ids in Redis for the replay window, so a redelivery (or a replay within the
-/// timestamp tolerance) is answered 200 and does nothing. A delivery whose handling failed is forgotten
-/// again, so svix's retry is acted on.
+/// Remembers svix delivery ids in platform.db for the replay window, so a redelivery (or a replay within the
+/// timestamp tolerance) is answered 200 and does nothing, even after Redis lost its data. A delivery whose
+/// handling failed is forgotten again, so svix's retry is acted on.
 /// </summary>
-internal sealed class WebhookDeliveryLog(IConnectionMultiplexer redis, ClerkWebhookOptions options)
+internal sealed class WebhookDeliveryLog(DatabaseCatalog catalog, ClerkWebhookOptions options, TimeProvider time)
 {
     /// <summary>True when this delivery id is new and now claimed; false when it was seen before.</summary>
-    public Task<bool> TryClaimAsync(string messageId) =>
-        redis.GetDatabase().StringSetAsync(RedisKeys.WebhookDelivery(messageId), "1", options.ReplayWindow, When.NotExists);
+    public bool TryClaim(string messageId) => catalog.TryClaimDelivery(messageId, time.GetUtcNow(), options.ReplayWindow);
 
-    public Task ReleaseAsync(string messageId) => redis.GetDatabase().KeyDeleteAsync(RedisKeys.WebhookDelivery(messageId));
+    public void Release(string messageId) => catalog.ReleaseDelivery(messageId);
 }
