@@ -14,6 +14,9 @@ public enum TenantAccessStatus
 
     /// <summary>The tenant's metadata blocks reads, or the database is being closed everywhere (deleted or replaced).</summary>
     ReadBlocked,
+
+    /// <summary>The tenant's metadata could not be read (Redis unreachable); retry after <see cref="TenantAccess.RetryAfter"/>.</summary>
+    DirectoryUnavailable,
 }
 
 /// <summary>

@@ -260,7 +260,17 @@ public sealed class TenantConnectionCache : IDisposable
 
     private async ValueTask<(TenantConnections? Tenant, TenantAccess Refused)> ResolveAsync(DatabaseName name)
     {
-        var tenant = TryGetOpen(name) ?? await LoadAsync(name);
+        TenantConnections? tenant;
+        try
+        {
+            tenant = TryGetOpen(name) ?? await LoadAsync(name);
+        }
+        catch (TenantDirectoryUnavailableException)
+        {
+            // Warm tenants go on; a cold one cannot be looked up until the directory answers again.
+            return (null, TenantAccess.Blocked(TenantAccessStatus.DirectoryUnavailable));
+        }
+
         return tenant switch
         {
             null when IsClosing(name) => (null, TenantAccess.Blocked(TenantAccessStatus.ReadBlocked)),

@@ -11,5 +11,6 @@ public interface ITenantDirectory
     /// <summary>The current metadata of <paramref name="name"/>, blocks included.</summary>
     /// <param name="name">The database.</param>
     /// <returns>The record, or <c>null</c> when there is no such database.</returns>
+    /// <exception cref="TenantDirectoryUnavailableException">The directory cannot answer now.</exception>
     Task<TenantRecord?> FindAsync(DatabaseName name);
 }

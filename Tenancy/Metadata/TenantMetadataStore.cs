@@ -74,7 +74,17 @@ public sealed class TenantMetadataStore : ITenantDirectory
     }
 
     /// <inheritdoc/>
-    public Task<TenantRecord?> FindAsync(DatabaseName name) => GetAsync(name);
+    public async Task<TenantRecord?> FindAsync(DatabaseName name)
+    {
+        try
+        {
+            return await GetAsync(name);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            throw new TenantDirectoryUnavailableException($"The metadata of database '{name.Value}' could not be read from Redis.", exception);
+        }
+    }
 
     /// <summary>
     /// Asks every service with a connection cache to close <paramref name="name"/> (<see cref="RedisKeys.CloseChannel"/>) and waits

@@ -33,7 +33,12 @@ public sealed record TodoServices(TenantConnectionCache Cache, ClaimsPrincipal U
         }
 
         Context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(access.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        var what = access.Status == TenantAccessStatus.WriteBlocked ? "Writes to your database are paused by a schema migration" : "Your database is not readable right now";
+        var what = access.Status switch
+        {
+            TenantAccessStatus.WriteBlocked => "Writes to your database are paused by a schema migration",
+            TenantAccessStatus.DirectoryUnavailable => "Your database cannot be looked up right now (the platform's cache is unreachable)",
+            _ => "Your database is not readable right now",
+        };
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database busy", detail: $"{what}; retry shortly.");
     }
 }
