@@ -31,7 +31,9 @@ internal sealed class AppHostProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         info.ArgumentList.Add(assembly);
-        foreach (var argument in (string[])[$"--DATA_DIR={dataDirectory}", "--GATEWAY_PORT=0", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0", .. arguments])
+        // Test projects run side by side on 2 cores: Aspire's 25 s check of its orchestrator (dcp info) may need longer.
+        foreach (var argument in (string[])[$"--DATA_DIR={dataDirectory}", "--GATEWAY_PORT=0", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0",
+            "--DcpPublisher:DependencyCheckTimeout=120", .. arguments])
         {
             info.ArgumentList.Add(argument);
         }

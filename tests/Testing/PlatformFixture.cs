@@ -46,7 +46,9 @@ public class PlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string[] args = [$"--DATA_DIR={DataDirectory}", "--GATEWAY_PORT=0", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0", .. Arguments];
+        // Test projects run side by side on 2 cores: Aspire's 25 s check of its orchestrator (dcp info) once timed out under that load.
+        string[] args = [$"--DATA_DIR={DataDirectory}", "--GATEWAY_PORT=0", "--DASHBOARD_PORT=0", "--DASHBOARD_OTLP_GRPC_PORT=0", "--DASHBOARD_OTLP_HTTP_PORT=0",
+            "--DcpPublisher:DependencyCheckTimeout=120", .. Arguments];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(args, (options, _) => options.DisableDashboard = !Dashboard);
         Configure(builder);
         _app = await builder.BuildAsync();
