@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Aspire.Hosting.Testing;
+using Testing;
 
 namespace Benchmarks;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Testing;
 
 namespace Benchmarks;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using Testing;
 
@@ -33,18 +32,10 @@ public sealed class AbortedRequestTests(RedisFixture redis) : IDisposable
 
         // Let the abort reach the service, then see whether a core is still busy for the gone client.
         await Task.Delay(TimeSpan.FromMilliseconds(500));
-        var before = CpuTime(service.ProcessId);
+        var before = ProcessCpu.Of(service.ProcessId);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var used = CpuTime(service.ProcessId) - before;
+        var used = ProcessCpu.Of(service.ProcessId) - before;
 
         Assert.True(used < TimeSpan.FromSeconds(0.8), $"tenantservice used {used.TotalSeconds:0.00} s of CPU in the 2 s after the client left");
-    }
-
-    // User plus system time from /proc/{pid}/stat, in clock ticks of 1/100 s.
-    private static TimeSpan CpuTime(int processId)
-    {
-        var stat = File.ReadAllText($"/proc/{processId}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
     }
 }

@@ -1,13 +1,14 @@
 using System.Globalization;
 
-namespace Benchmarks;
+namespace Testing;
 
 /// <summary>The CPU time a process has used so far (user plus system), from <c>/proc/{pid}/stat</c>.</summary>
-internal static class ProcessCpu
+public static class ProcessCpu
 {
     // USER_HZ: the kernel reports these times in hundredths of a second on Linux.
     private const double TicksPerSecond = 100;
 
+    /// <summary>The CPU time process <paramref name="pid"/> has used so far.</summary>
     public static TimeSpan Of(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
