@@ -1,3 +1,4 @@
+using SQLitePCL;
 using Tenancy.Databases;
 using Tenancy.Metadata;
 
@@ -93,6 +94,12 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     public void Return(PooledConnection? connection, TenantAccessMode mode)
     {
         var writes = mode != TenantAccessMode.Read;
+        if (writes && connection is not null && ConnectionGuard.Find(connection.Connection)?.TakeWalOverBound() == true)
+        {
+            // The writer is still this lease's: its slot is released below.
+            BoundWal(connection, self: null);
+        }
+
         bool closed;
         lock (_lock)
         {
@@ -209,6 +216,41 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Brings the WAL back under its bound after <paramref name="committer"/>'s commit left it past it with frames a reader still
+    /// needs: takes back every other stream in a transaction (rolling back the snapshots that hold the log), then checkpoints and
+    /// truncates it on <paramref name="committer"/>, which the caller holds. A checkpoint that cannot pass yet is tried after the next commit.
+    /// </summary>
+    public void BoundWal(PooledConnection committer, TenantStream? self)
+    {
+        List<TenantStream> holding;
+        lock (_lock)
+        {
+            holding = [.. _streams.Where(stream => stream != self && stream.InTransaction)];
+        }
+
+        var refusal = TenantStream.WalBounded(Record.Name, factory.Options.MaxWalSizeBytes);
+        holding.ForEach(stream => stream.Revoke(refusal));
+        TenancyTelemetry.WalBounded.Add(1);
+        var handle = committer.Connection.Handle!;
+        if (raw.sqlite3_get_autocommit(handle) == 0)
+        {
+            // A checkpoint cannot run inside the connection's own transaction.
+            return;
+        }
+
+        // No waiting on the request's path: a reader still finishing makes this one pass partial, and the next commit retries.
+        raw.sqlite3_busy_timeout(handle, 0);
+        try
+        {
+            raw.sqlite3_wal_checkpoint_v2(handle, "main", raw.SQLITE_CHECKPOINT_TRUNCATE, out _, out _);
+        }
+        finally
+        {
+            raw.sqlite3_busy_timeout(handle, (int)factory.Options.BusyTimeout.TotalMilliseconds);
         }
     }
 

@@ -10,7 +10,9 @@ namespace Tenancy.Connections;
 /// A libSQL stream's own connection to a tenant database, from <see cref="TenantConnectionCache.OpenStreamAsync"/>: kept
 /// across requests so a transaction can span them, held back by the tenant's write gate like every writer, and taken
 /// back by the platform (its transaction rolled back) when a migration needs the write lock or the database is closed
-/// for a delete. Use it from one request at a time, between <see cref="TryEnter"/> and <see cref="Exit"/>.
+/// for a delete. Use it from one request at a time, between <see cref="TryEnter"/> and <see cref="Exit"/>. A transaction is
+/// limited in time (<see cref="EndTransactionIfOlderThan"/>), and one holding an old snapshot is rolled back when the tenant's
+/// WAL passes its bound, so a checkpoint can pass it.
 /// </summary>
 public sealed class TenantStream
 {
@@ -18,10 +20,13 @@ public sealed class TenantStream
     private readonly PooledConnection _connection;
     private readonly TimeSpan _writeBlockWait;
     private readonly TimeProvider _time;
+    private readonly ConnectionGuard _guard;
     private readonly Lock _lock = new();
     private DatabaseRefusal? _revoked;
     private bool _inUse;
     private bool _ended;
+    // The last time a statement started outside a transaction: any transaction open now began no earlier.
+    private long _autocommitSeenAt;
 
     internal TenantStream(TenantConnections owner, PooledConnection connection, TimeSpan writeBlockWait, TimeProvider time)
     {
@@ -30,6 +35,8 @@ public sealed class TenantStream
         _writeBlockWait = writeBlockWait;
         _time = time;
         Handle = connection.Connection.Handle!;
+        _guard = ConnectionGuard.Require(connection.Connection);
+        _autocommitSeenAt = time.GetTimestamp();
     }
 
     /// <summary>The tenant database.</summary>
@@ -61,6 +68,8 @@ public sealed class TenantStream
     /// <summary>Ends one request; a connection taken back meanwhile closes now, rolling back its transaction.</summary>
     public void Exit()
     {
+        // Still in the request: nobody else closes the connection while it is in use.
+        BoundWalIfOver();
         lock (_lock)
         {
             _inUse = false;
@@ -113,6 +122,48 @@ public sealed class TenantStream
         _owner.EndStream(this, _connection, reusable);
     }
 
+    /// <summary>
+    /// Call in a request as each statement starts: rolls back a transaction open longer than <paramref name="maxTransaction"/>
+    /// (<see cref="Revoked"/> then says why), and bounds the tenant's WAL if this connection's last commit left it past its bound.
+    /// </summary>
+    /// <param name="maxTransaction">The longest a transaction may stay open.</param>
+    public void StatementStarting(TimeSpan maxTransaction)
+    {
+        BoundWalIfOver();
+        EndTransactionIfOlderThan(maxTransaction);
+    }
+
+    /// <summary>
+    /// Takes the connection back, rolling its transaction back, when the transaction has been open longer than <paramref name="limit"/>:
+    /// in a request (see <see cref="StatementStarting"/>) or between requests (the stream registry's sweeper).
+    /// </summary>
+    /// <param name="limit">The longest a transaction may stay open.</param>
+    /// <returns>True when the transaction was ended now.</returns>
+    public bool EndTransactionIfOlderThan(TimeSpan limit)
+    {
+        lock (_lock)
+        {
+            if (_ended || _revoked is not null)
+            {
+                return false;
+            }
+
+            if (raw.sqlite3_get_autocommit(Handle) != 0)
+            {
+                _autocommitSeenAt = _time.GetTimestamp();
+                return false;
+            }
+
+            if (_time.GetElapsedTime(_autocommitSeenAt) <= limit)
+            {
+                return false;
+            }
+        }
+
+        Revoke(TimedOut(Database, limit));
+        return true;
+    }
+
     /// <summary>Interrupts the statement running now, if any (the client went away); the stream's next statement runs normally.</summary>
     public void Interrupt() => raw.sqlite3_interrupt(Handle);
 
@@ -131,7 +182,30 @@ public sealed class TenantStream
         }
     }
 
+    /// <summary>In a transaction: between requests one that has read (holding a snapshot), in a request any.</summary>
+    internal bool InTransaction
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_ended && (_inUse
+                    ? raw.sqlite3_get_autocommit(Handle) == 0
+                    : NativeSqlite.TransactionState(Handle.DangerousGetHandle(), IntPtr.Zero) != NativeSqlite.TransactionNone);
+            }
+        }
+    }
+
     /// <summary>Takes the connection back: between requests it closes now; in a request what runs is interrupted and it closes at <see cref="Exit"/>.</summary>
+    // Runs while the connection is in this request's hands: after a commit on it, or before a statement.
+    private void BoundWalIfOver()
+    {
+        if (_guard.TakeWalOverBound())
+        {
+            _owner.BoundWal(_connection, this);
+        }
+    }
+
     internal void Revoke(DatabaseRefusal refusal)
     {
         lock (_lock)
@@ -158,6 +232,16 @@ public sealed class TenantStream
         DatabaseRefusalReason.ConnectionRevoked,
         string.Create(CultureInfo.InvariantCulture,
             $"Your transaction on database '{database.Value}' was rolled back: a schema migration needed the write lock and waited {grace.TotalSeconds:0.###} s for it. Run the transaction again."));
+
+    internal static DatabaseRefusal TimedOut(DatabaseName database, TimeSpan limit) => new(
+        DatabaseRefusalReason.TransactionTimeout,
+        string.Create(CultureInfo.InvariantCulture,
+            $"Your transaction on database '{database.Value}' was open longer than the {limit.TotalSeconds:0.###} s limit for a transaction on a libSQL stream (HRANA_MAX_TRANSACTION_MS) and was rolled back; this stream is closed. Open a new stream, run the transaction again, and keep it shorter."));
+
+    internal static DatabaseRefusal WalBounded(DatabaseName database, long maxWalBytes) => new(
+        DatabaseRefusalReason.ConnectionRevoked,
+        string.Create(CultureInfo.InvariantCulture,
+            $"Your transaction on database '{database.Value}' was rolled back and this stream closed: it held an old snapshot while the database's write-ahead log grew past its {maxWalBytes >> 20} MiB bound (Tenancy__MaxWalSizeBytes), and the log cannot be checkpointed past an open snapshot. Open a new stream and keep read transactions short while others write."));
 
     internal static DatabaseRefusal Closed(DatabaseName database) => new(
         DatabaseRefusalReason.ConnectionRevoked,

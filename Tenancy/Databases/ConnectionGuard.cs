@@ -18,6 +18,10 @@ internal sealed class ConnectionGuard
     private const int SqliteAuth = 23;
     private const int SqliteInterrupt = 9;
     private const int SqliteFull = 13;
+    // SQLite's own WAL hook, which ours replaces, checkpoints from this many frames on.
+    private const int AutoCheckpointFrames = 1000;
+    private const int WalHeaderBytes = 32;
+    private const int WalFrameHeaderBytes = 24;
 
     private static readonly ConditionalWeakTable<SqliteConnection, ConnectionGuard> Guards = [];
 
@@ -27,6 +31,8 @@ internal sealed class ConnectionGuard
     private static long _nextTraceId;
     private static readonly NativeSqlite.TraceCallback TraceDelegate = OnTrace;
     private static readonly IntPtr TracePointer = Marshal.GetFunctionPointerForDelegate(TraceDelegate);
+    private static readonly NativeSqlite.WalHookCallback WalHookDelegate = OnWalCommit;
+    private static readonly IntPtr WalHookPointer = Marshal.GetFunctionPointerForDelegate(WalHookDelegate);
 
     // Settable by tenants and harmless to the platform, or introspection that takes an argument.
     private static readonly HashSet<string> PragmasAllowedWithArgument = new(StringComparer.OrdinalIgnoreCase)
@@ -46,6 +52,10 @@ internal sealed class ConnectionGuard
     private readonly delegate_progress _progress;
     private readonly HashSet<IntPtr> _runningStatements = [];
     private nint _traceId;
+    private sqlite3? _handle;
+    private long _maxWalFrames = long.MaxValue;
+    private int _walOverBound;
+    private int _writesTemp;
     private int _schemaChangePermits;
     private int _platformWrites;
     private int _longStatements;
@@ -76,22 +86,33 @@ internal sealed class ConnectionGuard
             "This connection was not opened by a TenantDatabaseFactory; open it with TenantDatabaseFactory.Open.", nameof(connection));
     }
 
-    public void Install(sqlite3 handle)
+    /// <summary>Installs the guards on a connection just opened; <paramref name="pageSize"/> is its database's, for the WAL bound.</summary>
+    public void Install(sqlite3 handle, long pageSize)
     {
         if (_kind == DatabaseKind.Platform)
         {
             return;
         }
 
+        _maxWalFrames = (_options.MaxWalSizeBytes - WalHeaderBytes) / (pageSize + WalFrameHeaderBytes);
+
         raw.sqlite3_enable_load_extension(handle, 0);
         raw.sqlite3_limit(handle, raw.SQLITE_LIMIT_LENGTH, _options.MaxValueBytes);
         raw.sqlite3_set_authorizer(handle, _authorizer, null);
         raw.sqlite3_progress_handler(handle, VmStepsPerClockCheck, _progress, null);
         Uninstall();
+        _handle = handle;
         _traceId = (nint)Interlocked.Increment(ref _nextTraceId);
         Installed[_traceId] = new WeakReference<ConnectionGuard>(this);
         NativeSqlite.TraceV2(handle.DangerousGetHandle(), NativeSqlite.TraceStatement | NativeSqlite.TraceProfile, TracePointer, _traceId);
+        NativeSqlite.WalHook(handle.DangerousGetHandle(), WalHookPointer, _traceId);
     }
+
+    /// <summary>
+    /// True once after a commit on this connection left the WAL past <see cref="TenantDatabaseOptions.MaxWalSizeBytes"/> with a
+    /// checkpoint unable to copy all of it: some reader holds an old snapshot. Costs no system call: the WAL hook counted.
+    /// </summary>
+    public bool TakeWalOverBound() => Interlocked.Exchange(ref _walOverBound, 0) != 0;
 
     public void Uninstall()
     {
@@ -101,6 +122,7 @@ internal sealed class ConnectionGuard
             _traceId = 0;
         }
 
+        _handle = null;
         _runningStatements.Clear();
     }
 
@@ -137,11 +159,31 @@ internal sealed class ConnectionGuard
         // A denied function reports SQLITE_ERROR "not authorized to use function: ...", not SQLITE_AUTH.
         SqliteError when exception.Message.Contains("not authorized", StringComparison.Ordinal) => _lastDenial,
         SqliteInterrupt when _timedOut => new DatabaseRefusal(DatabaseRefusalReason.StatementTimeout, TimeoutMessage()),
-        SqliteFull when _kind != DatabaseKind.Platform => new DatabaseRefusal(
-            DatabaseRefusalReason.SizeLimit,
-            $"Database '{_databaseName}' reached its size limit of {FormatBytes(_options.MaxDatabaseSizeBytes)}; writes are refused, reads go on. Delete data to make room."),
+        SqliteFull when _kind != DatabaseKind.Platform => FullRefusal(),
         _ => null,
     };
+
+    // SQLite says "database or disk is full" for both caps; the one with less room left was hit, and TEMP only if written at all.
+    private DatabaseRefusal FullRefusal() =>
+        Volatile.Read(ref _writesTemp) != 0 && _handle is { IsClosed: false } handle && Headroom(handle, "temp") <= Headroom(handle, "main")
+            ? new DatabaseRefusal(
+                DatabaseRefusalReason.TempSizeLimit,
+                $"TEMP tables and indexes of this connection to database '{_databaseName}' reached their limit of {FormatBytes(_options.MaxTempSizeBytes)} (Tenancy__MaxTempSizeBytes); writes to them are refused, the database itself is not affected. Drop temporary tables you no longer need, or keep large data in the database.")
+            : new DatabaseRefusal(
+                DatabaseRefusalReason.SizeLimit,
+                $"Database '{_databaseName}' reached its size limit of {FormatBytes(_options.MaxDatabaseSizeBytes)} (Tenancy__MaxDatabaseSizeBytes); writes are refused, reads go on. Delete data to make room.");
+
+    private static long Headroom(sqlite3 handle, string schema) =>
+        (Pragma(handle, $"PRAGMA {schema}.max_page_count") - Pragma(handle, $"PRAGMA {schema}.page_count")) * Pragma(handle, $"PRAGMA {schema}.page_size");
+
+    private static long Pragma(sqlite3 handle, string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(handle, sql, out var statement);
+        using (statement)
+        {
+            return rc == raw.SQLITE_OK && raw.sqlite3_step(statement) == raw.SQLITE_ROW ? raw.sqlite3_column_int64(statement, 0) : 0;
+        }
+    }
 
     private string TimeoutMessage() =>
         string.Create(CultureInfo.InvariantCulture, $"The statement exceeded the {_options.StatementTimeout.TotalSeconds:0.###} s limit on database '{_databaseName}' and was interrupted.");
@@ -167,6 +209,11 @@ internal sealed class ConnectionGuard
 
         if (refusal is null)
         {
+            if (IsWrite(actionCode) && string.Equals(dbName.utf8_to_string(), "temp", StringComparison.Ordinal))
+            {
+                Volatile.Write(ref _writesTemp, 1);
+            }
+
             return raw.SQLITE_OK;
         }
 
@@ -203,6 +250,9 @@ internal sealed class ConnectionGuard
         raw.SQLITE_CREATE_INDEX or raw.SQLITE_CREATE_TABLE or raw.SQLITE_CREATE_TRIGGER or raw.SQLITE_CREATE_VIEW or
         raw.SQLITE_DROP_INDEX or raw.SQLITE_DROP_TABLE or raw.SQLITE_DROP_TRIGGER or raw.SQLITE_DROP_VIEW or
         raw.SQLITE_ALTER_TABLE or raw.SQLITE_CREATE_VTABLE or raw.SQLITE_DROP_VTABLE;
+
+    private static bool IsWrite(int actionCode) => actionCode is
+        raw.SQLITE_INSERT or raw.SQLITE_UPDATE or raw.SQLITE_DELETE or raw.SQLITE_CREATE_TEMP_TABLE or raw.SQLITE_CREATE_TEMP_INDEX;
 
     private int OnProgress(object userData)
     {
@@ -242,6 +292,24 @@ internal sealed class ConnectionGuard
         else if (mask == NativeSqlite.TraceProfile)
         {
             guard._runningStatements.Remove(statement);
+        }
+
+        return 0;
+    }
+
+    // Runs after every commit, inside it: no system call unless a checkpoint is due.
+    private static int OnWalCommit(IntPtr context, IntPtr db, IntPtr schema, int frames)
+    {
+        var guard = Installed.TryGetValue(context, out var reference) && reference.TryGetTarget(out var found) ? found : null;
+        var overBound = guard is not null && frames > guard._maxWalFrames;
+        if (frames >= AutoCheckpointFrames || overBound)
+        {
+            NativeSqlite.WalCheckpoint(db, schema, NativeSqlite.CheckpointPassive, out var logFrames, out var copiedFrames);
+            // Frames left uncopied are held for a reader's old snapshot: only ending it lets the log restart.
+            if (overBound && copiedFrames < logFrames)
+            {
+                Volatile.Write(ref guard!._walOverBound, 1);
+            }
         }
 
         return 0;

@@ -21,6 +21,12 @@ public enum DatabaseRefusalReason
     /// <summary>The database reached <see cref="TenantDatabaseOptions.MaxDatabaseSizeBytes"/>; writes fail, reads go on.</summary>
     SizeLimit,
 
+    /// <summary>The connection's TEMP tables and indexes reached <see cref="TenantDatabaseOptions.MaxTempSizeBytes"/>; writes to them fail.</summary>
+    TempSizeLimit,
+
+    /// <summary>A libSQL stream's transaction stayed open longer than its limit and was rolled back.</summary>
+    TransactionTimeout,
+
     /// <summary>The platform took the connection back (a migration needed the write lock, or the database is being deleted); its transaction was rolled back.</summary>
     ConnectionRevoked,
 }

@@ -4,8 +4,8 @@ namespace Tenancy.Databases;
 
 /// <summary>
 /// The native calls SQLitePCLRaw does not wrap: <c>sqlite3_txn_state</c>, <c>sqlite3_trace_v2</c>, which reports statement start and end
-/// without expanding bound parameters into text (the legacy <c>sqlite3_trace</c> does, at a cost per blob byte), and
-/// the <c>sqlite3_config</c> forms that size what every connection reserves.
+/// without expanding bound parameters into text (the legacy <c>sqlite3_trace</c> does, at a cost per blob byte), <c>sqlite3_wal_hook</c>,
+/// which reports the WAL's length on every commit, and the <c>sqlite3_config</c> forms that size what every connection reserves.
 /// </summary>
 internal static class NativeSqlite
 {
@@ -21,6 +21,9 @@ internal static class NativeSqlite
     public static extern int TraceV2(IntPtr db, uint mask, IntPtr callback, IntPtr context);
 #pragma warning restore SYSLIB1054
 
+    /// <summary><c>sqlite3_txn_state</c>'s answer for a connection in no transaction.</summary>
+    public const int TransactionNone = 0;
+
     /// <summary><c>sqlite3_txn_state</c>'s answer for a connection holding the write lock.</summary>
     public const int TransactionWrite = 2;
 
@@ -31,6 +34,22 @@ internal static class NativeSqlite
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     public delegate int TraceCallback(uint mask, IntPtr context, IntPtr p, IntPtr x);
+
+    /// <summary><c>SQLITE_CHECKPOINT_PASSIVE</c>: copies what no reader still needs, waiting for nobody.</summary>
+    public const int CheckpointPassive = 0;
+
+    /// <summary>Replaces SQLite's own WAL hook, the one that runs the automatic checkpoint.</summary>
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_wal_hook", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+#pragma warning disable SYSLIB1054
+    public static extern IntPtr WalHook(IntPtr db, IntPtr callback, IntPtr context);
+
+    /// <summary><c>sqlite3_wal_checkpoint_v2</c> on raw pointers, for use inside the WAL hook.</summary>
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_wal_checkpoint_v2", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
+    public static extern int WalCheckpoint(IntPtr db, IntPtr schema, int mode, out int logFrames, out int checkpointedFrames);
+#pragma warning restore SYSLIB1054
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    public delegate int WalHookCallback(IntPtr context, IntPtr db, IntPtr schema, int frames);
 
     /// <summary>
     /// Makes each connection reserve ~45 KiB instead of ~240 KiB: no lookaside, and no 20-page first allocation for each

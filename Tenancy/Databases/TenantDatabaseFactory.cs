@@ -15,8 +15,11 @@ namespace Tenancy.Databases;
 /// Connections reserve no lookaside and grow their page caches page by page (set once per process, before the first).</para>
 /// <para>Every kind but <see cref="DatabaseKind.Platform"/> also gets:</para>
 /// <list type="bullet">
-/// <item>a size cap: <c>max_page_count</c> (and the same for TEMP tables) from <see cref="TenantDatabaseOptions.MaxDatabaseSizeBytes"/>,
-/// so growing writes fail with <c>SQLITE_FULL</c> while reads go on (a full disk also reports <c>SQLITE_FULL</c>);</item>
+/// <item>a size cap: <c>max_page_count</c> from <see cref="TenantDatabaseOptions.MaxDatabaseSizeBytes"/>, so growing writes fail
+/// with <c>SQLITE_FULL</c> while reads go on (a full disk also reports <c>SQLITE_FULL</c>), and a smaller one of its own for the
+/// connection's TEMP tables and indexes (<c>temp.max_page_count</c> from <see cref="TenantDatabaseOptions.MaxTempSizeBytes"/>);</item>
+/// <item>a WAL bound: <c>journal_size_limit</c> and a WAL hook from <see cref="TenantDatabaseOptions.MaxWalSizeBytes"/> (the hook also
+/// runs SQLite's automatic checkpoint, which it replaces); the connection's owner asks <c>TakeWalOverBound</c> after writes;</item>
 /// <item>a value limit (<c>SQLITE_LIMIT_LENGTH</c>) from <see cref="TenantDatabaseOptions.MaxValueBytes"/>;</item>
 /// <item>a per-statement time limit, measured on the injected clock from a statement's first step (so a reader kept open
 /// counts too) and checked every 1,000 VM steps; lift it for the platform's own long work with <see cref="AllowLongStatements"/>;</item>
@@ -166,8 +169,8 @@ public sealed class TenantDatabaseFactory
         {
             if (e.CurrentState == ConnectionState.Open)
             {
-                ApplySettings(connection, kind, mode == SqliteOpenMode.ReadOnly);
-                guard.Install(connection.Handle!);
+                var pageSize = ApplySettings(connection, kind, mode == SqliteOpenMode.ReadOnly);
+                guard.Install(connection.Handle!, pageSize);
             }
             else if (e.CurrentState == ConnectionState.Closed)
             {
@@ -187,7 +190,8 @@ public sealed class TenantDatabaseFactory
         }
     }
 
-    private void ApplySettings(SqliteConnection connection, DatabaseKind kind, bool readOnly)
+    // Returns the database's page size (0 for the platform's own database, which gets no caps).
+    private long ApplySettings(SqliteConnection connection, DatabaseKind kind, bool readOnly)
     {
         using var command = connection.CreateCommand();
         var busyMs = (long)_options.BusyTimeout.TotalMilliseconds;
@@ -197,16 +201,21 @@ public sealed class TenantDatabaseFactory
         command.ExecuteNonQuery();
         if (kind == DatabaseKind.Platform)
         {
-            return;
+            return 0;
         }
 
         command.CommandText = "PRAGMA page_size";
         var pageSize = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        command.CommandText = "PRAGMA temp.page_size";
+        var tempPageSize = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         var maxPages = Math.Max(1, _options.MaxDatabaseSizeBytes / pageSize);
-        // TEMP tables get the same cap, or they would be a way around it.
+        // TEMP tables live in deleted files outside DATA_DIR, one set per connection: a cap of their own, or they would be a way around the size cap.
+        var maxTempPages = Math.Max(1, _options.MaxTempSizeBytes / tempPageSize);
         command.CommandText = readOnly
-            ? string.Create(CultureInfo.InvariantCulture, $"PRAGMA temp.max_page_count = {maxPages}")
-            : string.Create(CultureInfo.InvariantCulture, $"PRAGMA max_page_count = {maxPages}; PRAGMA temp.max_page_count = {maxPages}");
+            ? string.Create(CultureInfo.InvariantCulture, $"PRAGMA temp.max_page_count = {maxTempPages}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"PRAGMA max_page_count = {maxPages}; PRAGMA temp.max_page_count = {maxTempPages}; PRAGMA journal_size_limit = {_options.MaxWalSizeBytes}");
         command.ExecuteNonQuery();
+        return pageSize;
     }
 }

@@ -27,12 +27,15 @@ internal static class HranaErrorCodes
     public const string BodyTooLarge = "BODY_TOO_LARGE";
     public const string SchemaWriteRefused = "SCHEMA_WRITE_REFUSED";
     public const string Unknown = "SQLITE_UNKNOWN";
+    public const string TransactionTimeout = "TRANSACTION_TIMEOUT";
 
     /// <summary>The code of a guard's refusal: what SQLite itself reports for it.</summary>
     public static string ForRefusal(DatabaseRefusalReason reason) => reason switch
     {
         DatabaseRefusalReason.StatementTimeout => "SQLITE_INTERRUPT",
-        DatabaseRefusalReason.SizeLimit => "SQLITE_FULL",
+        DatabaseRefusalReason.SizeLimit or DatabaseRefusalReason.TempSizeLimit => "SQLITE_FULL",
+        // The libSQL server's code for a transaction it rolled back at its time limit.
+        DatabaseRefusalReason.TransactionTimeout => TransactionTimeout,
         DatabaseRefusalReason.ConnectionRevoked => "SQLITE_ABORT",
         _ => "SQLITE_AUTH",
     };

@@ -9,6 +9,12 @@ internal sealed record HranaOptions
     /// <summary>How long a stream may sit unused before its connection is closed, rolling back (<c>HRANA_STREAM_IDLE_TIMEOUT_MS</c>).</summary>
     public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a transaction may stay open on a stream, idle or not, before it is rolled back (<c>HRANA_MAX_TRANSACTION_MS</c>;
+    /// 5 s, the libSQL server's). An open read transaction keeps the WAL from being checkpointed, an open write one holds the write lock.
+    /// </summary>
+    public TimeSpan MaxTransactionDuration { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Open streams across all callers; each holds a SQLite connection (<c>HRANA_MAX_STREAMS</c>).</summary>
     public int MaxStreams { get; init; } = 1000;
 
@@ -24,6 +30,7 @@ internal sealed record HranaOptions
         return new HranaOptions
         {
             StreamIdleTimeout = settings.Milliseconds("HRANA_STREAM_IDLE_TIMEOUT_MS", defaults.StreamIdleTimeout, minimum: 1),
+            MaxTransactionDuration = settings.Milliseconds("HRANA_MAX_TRANSACTION_MS", defaults.MaxTransactionDuration, minimum: 1),
             MaxStreams = settings.Number("HRANA_MAX_STREAMS", defaults.MaxStreams, minimum: 1),
             MaxStreamsPerCaller = settings.Number("HRANA_MAX_STREAMS_PER_CALLER", defaults.MaxStreamsPerCaller, minimum: 1),
         };

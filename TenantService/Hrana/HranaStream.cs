@@ -9,7 +9,7 @@ namespace TenantService.Hrana;
 /// A Hrana stream: its own guarded connection to one database from the tenant connection cache, owned by one caller,
 /// with the SQL texts it stored. Used by one pipeline at a time; between pipelines the registry keeps it under its current baton.
 /// </summary>
-internal sealed class HranaStream(TenantStream connection, string owner) : IDisposable
+internal sealed class HranaStream(TenantStream connection, string owner, TimeSpan maxTransaction) : IDisposable
 {
     private readonly Dictionary<int, string> _storedSql = [];
     private bool _stateful;
@@ -40,6 +40,9 @@ internal sealed class HranaStream(TenantStream connection, string owner) : IDisp
     public IDictionary<int, string> StoredSql => _storedSql;
 
     public void Close() => IsClosed = true;
+
+    /// <summary>Before each statement: a transaction open too long is rolled back, and the tenant's WAL kept under its bound.</summary>
+    public void StatementStarting() => Lease.StatementStarting(maxTransaction);
 
     /// <summary>Notes SQL that may leave state on the connection, which then closes with the stream instead of being reused.</summary>
     public void NoteSql(string sql)

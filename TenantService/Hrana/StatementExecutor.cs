@@ -83,6 +83,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
                     }
                     else
                     {
+                        ThrowIfRevoked(stream);
                         await WaitWritableAsync(stream, stmt, raw.sqlite3_sql(stmt).utf8_to_string() ?? "", cancellationToken);
                         Run(stream, stmt, wantRows: false, timeProvider.GetTimestamp());
                     }
@@ -304,6 +305,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
 
     private static void ThrowIfRevoked(HranaStream stream)
     {
+        stream.StatementStarting();
         if (stream.Lease.Revoked is { } revoked)
         {
             throw new HranaRequestException(revoked.Message, HranaErrorCodes.ForRefusal(revoked.Reason));

@@ -145,7 +145,7 @@ internal sealed partial class StreamRegistry : IDisposable
     public async ValueTask<(HranaStream? Stream, TenantAccessStatus Status)> OpenAsync(DatabaseName database, string owner)
     {
         var access = await _cache.OpenStreamAsync(database);
-        return (access.Stream is { } connection ? new HranaStream(connection, owner) : null, access.Status);
+        return (access.Stream is { } connection ? new HranaStream(connection, owner, _options.MaxTransactionDuration) : null, access.Status);
     }
 
     /// <summary>Closes a stream that is not idle in the registry (in use, or just taken out); a clean connection is kept for reuse.</summary>
@@ -188,6 +188,26 @@ internal sealed partial class StreamRegistry : IDisposable
             LogExpired(_logger, stream.Database.Name.Value);
             Close(stream);
         }
+
+        EndLongTransactions();
+    }
+
+    // A stream idle inside a transaction is rolled back at the limit too; it keeps its baton, so its next request hears why.
+    private void EndLongTransactions()
+    {
+        List<HranaStream> idle;
+        lock (_lock)
+        {
+            idle = [.. _idle.Values];
+        }
+
+        foreach (var stream in idle)
+        {
+            if (stream.Lease.EndTransactionIfOlderThan(_options.MaxTransactionDuration))
+            {
+                LogTransactionTimedOut(_logger, stream.Database.Name.Value, _options.MaxTransactionDuration.TotalMilliseconds);
+            }
+        }
     }
 
     public void Dispose()
@@ -229,6 +249,9 @@ internal sealed partial class StreamRegistry : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A libSQL stream on database {Database} expired after inactivity and was closed")]
     private static partial void LogExpired(ILogger logger, string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A libSQL stream's transaction on database {Database} was open longer than {LimitMs} ms and was rolled back")]
+    private static partial void LogTransactionTimedOut(ILogger logger, string database, double limitMs);
 }
 
 /// <summary>The stream under a baton, or the protocol error that says why there is none.</summary>

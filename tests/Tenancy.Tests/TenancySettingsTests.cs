@@ -70,6 +70,21 @@ public sealed class TenancySettingsTests
         Assert.Equal("teams-schema", host.Services.GetRequiredService<TenantSchemaOptions>().OrganizationSchema.Value);
     }
 
+    [Fact]
+    public async Task TheWalBoundAndTheTempCapDefaultTo64And16MiBAndRefuseBadValues()
+    {
+        using (var host = HostWith([]))
+        {
+            var limits = host.Services.GetRequiredService<IOptions<TenantDatabaseOptions>>().Value;
+            Assert.Equal((64L << 20, 16L << 20), (limits.MaxWalSizeBytes, limits.MaxTempSizeBytes));
+        }
+
+        using var bad = HostWith(new() { ["Tenancy:MaxWalSizeBytes"] = "4096", ["Tenancy:MaxTempSizeBytes"] = "0" });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => bad.StartAsync());
+        Assert.Contains("Tenancy__MaxWalSizeBytes is '4096': set a whole number from 1048576", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Tenancy__MaxTempSizeBytes is '0': set a whole number from 1", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost HostWith(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

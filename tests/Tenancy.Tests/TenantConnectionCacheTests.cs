@@ -115,6 +115,61 @@ public sealed class TenantConnectionCacheTests(RedisFixture redis) : IClassFixtu
 
     public void Dispose() => _directory.Dispose();
 
+    [Fact]
+    public async Task AWriteThatGrowsTheWalPastItsBoundEndsTheSnapshotHoldingItAndTruncatesTheWal()
+    {
+        var name = await NewDatabaseAsync();
+        const long Bound = 1 << 20;
+        using var cache = new TenantConnectionCache(_directory.Factory(new TenantDatabaseOptions { MaxWalSizeBytes = Bound }), _store, new TenantConnectionCacheOptions(), TimeProvider.System);
+        var reader = (await cache.OpenStreamAsync(name)).Stream!;
+        Assert.True(reader.TryEnter());
+        Execute(reader.Connection, "BEGIN; SELECT count(*) FROM t;");
+        reader.Exit();
+        var wal = _directory.Layout.DatabasePath(name) + "-wal";
+        long largest = 0;
+        for (var i = 0; i < 12; i++)
+        {
+            // ~256 KB a write: the bound is passed by the fifth.
+            using (var lease = (await cache.AcquireAsync(name, TenantAccessMode.Write)).Lease!)
+            {
+                Execute(lease.Connection, "INSERT INTO t SELECT hex(randomblob(128000))");
+            }
+
+            largest = Math.Max(largest, new FileInfo(wal).Length);
+        }
+
+        Assert.True(largest <= Bound + (300 << 10), $"the WAL reached {largest} bytes; its bound is {Bound}");
+        Assert.False(reader.TryEnter());
+        Assert.Equal(DatabaseRefusalReason.ConnectionRevoked, reader.Revoked?.Reason);
+        Assert.Contains("Tenancy__MaxWalSizeBytes", reader.Revoked!.Message, StringComparison.Ordinal);
+        Assert.Equal(12L, Count(name));
+    }
+
+    [Fact]
+    public async Task AStreamsTransactionOverItsTimeLimitIsRolledBackAndSaysWhy()
+    {
+        var name = await NewDatabaseAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var cache = new TenantConnectionCache(_directory.Factory(time: clock), _store, new TenantConnectionCacheOptions(), clock);
+        var stream = (await cache.OpenStreamAsync(name)).Stream!;
+        Assert.True(stream.TryEnter());
+        // An idle stream in autocommit is never "in a transaction", however long it waits.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        stream.StatementStarting(TimeSpan.FromSeconds(5));
+        Execute(stream.Connection, "BEGIN IMMEDIATE; INSERT INTO t VALUES ('uncommitted');");
+        stream.Exit();
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(stream.EndTransactionIfOlderThan(TimeSpan.FromSeconds(5)));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.True(stream.EndTransactionIfOlderThan(TimeSpan.FromSeconds(5)));
+        Assert.False(stream.TryEnter());
+        Assert.Equal(DatabaseRefusalReason.TransactionTimeout, stream.Revoked?.Reason);
+        Assert.Contains("5 s limit", stream.Revoked!.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, Count(name));
+    }
+
     private TenantConnectionCache NewCache(TenantConnectionCacheOptions? options = null) =>
         new(_directory.Factory(), _store, options ?? new TenantConnectionCacheOptions(), TimeProvider.System);
 

@@ -308,18 +308,39 @@ public sealed class TenantDatabaseFactoryTests : IDisposable
         var refusal = TenantDatabaseFactory.Explain(full, connection);
         Assert.Equal(DatabaseRefusalReason.SizeLimit, refusal?.Reason);
         Assert.Contains("64 KiB", refusal!.Message, StringComparison.Ordinal);
+        Assert.Contains("Tenancy__MaxDatabaseSizeBytes", refusal.Message, StringComparison.Ordinal);
         Assert.True((long)Scalar(connection, "SELECT count(*) FROM blobs")! > 0);
     }
 
     [Fact]
-    public void TempTablesShareTheSizeCap()
+    public void TempTablesHaveACapOfTheirOwnAndTheRefusalNamesIt()
     {
-        var options = new TenantDatabaseOptions { MaxDatabaseSizeBytes = 64 * 1024 };
+        var options = new TenantDatabaseOptions { MaxDatabaseSizeBytes = 4 << 20, MaxTempSizeBytes = 64 * 1024 };
         using var connection = _dir.Factory(options).Create(DatabaseName.Parse("temp"), DatabaseKind.Standalone);
+        const string HundredRows = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT randomblob(2000) FROM n";
         Execute(connection, "CREATE TEMP TABLE scratch(data BLOB)");
-        var exception = Assert.Throws<SqliteException>(() =>
-            Execute(connection, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO scratch SELECT randomblob(2000) FROM n"));
+        var exception = Assert.Throws<SqliteException>(() => Execute(connection, $"INSERT INTO scratch {HundredRows}"));
+
         Assert.Equal(13, exception.SqliteErrorCode);
+        var refusal = TenantDatabaseFactory.Explain(exception, connection);
+        Assert.Equal(DatabaseRefusalReason.TempSizeLimit, refusal?.Reason);
+        Assert.Contains("64 KiB", refusal!.Message, StringComparison.Ordinal);
+        Assert.Contains("Tenancy__MaxTempSizeBytes", refusal.Message, StringComparison.Ordinal);
+        // The database itself still takes the same rows: its own cap is far off.
+        Execute(connection, "CREATE TABLE kept(data BLOB)");
+        Execute(connection, $"INSERT INTO kept {HundredRows}");
+    }
+
+    [Fact]
+    public void AFullDatabaseIsExplainedAsSuchOnAConnectionThatAlsoUsesTempTables()
+    {
+        var options = new TenantDatabaseOptions { MaxDatabaseSizeBytes = 64 * 1024, MaxTempSizeBytes = 1 << 20 };
+        using var connection = _dir.Factory(options).Create(DatabaseName.Parse("both"), DatabaseKind.Standalone);
+        Execute(connection, "CREATE TEMP TABLE scratch(data BLOB); INSERT INTO scratch VALUES (randomblob(2000)); CREATE TABLE blobs(data BLOB)");
+        var exception = Assert.Throws<SqliteException>(() =>
+            Execute(connection, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO blobs SELECT randomblob(2000) FROM n"));
+
+        Assert.Equal(DatabaseRefusalReason.SizeLimit, TenantDatabaseFactory.Explain(exception, connection)?.Reason);
     }
 
     [Fact]
