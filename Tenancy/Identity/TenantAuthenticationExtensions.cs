@@ -25,7 +25,7 @@ public static class TenantAuthenticationExtensions
         var services = builder.Services;
 
         services.TryAddSingleton(TimeProvider.System);
-        // Read when first needed, so the environment is the host's final one (a test host may set it after this call).
+        // The dev issuer is allowed on a Development host only; read with the other settings, at start.
         services.AddSettings(settings => TenantIdentityOptions.Read(settings, builder.Environment.IsDevelopment()));
         services.AddHttpClient(JwksSigningKeySource.HttpClientName);
         services.TryAddSingleton(CreateKeySource);
