@@ -13,6 +13,7 @@ var app = builder.Build();
 app.UseServerTiming();
 app.MapDefaultEndpoints();
 app.MapDatabasesApi();
+app.MapQuarantineApi();
 app.MapOwnDumpApi();
 app.MapMigrationsApi();
 app.MapClerkWebhooks();

@@ -15,6 +15,7 @@ internal static class PlatformSettings
         ("USER_SCHEMA", null),
         ("ORG_SCHEMA", null),
         ("TENANT_RATE_LIMIT", "50"),
+        ("TENANT_LOOKUP_TIMEOUT_MS", null),
         ("TRACES_PER_SECOND", null),
         ("PUBLIC_HOST", null),
         ("DURABLE_CREATES", null),

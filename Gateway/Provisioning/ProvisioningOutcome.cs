@@ -11,4 +11,7 @@ internal enum ProvisioningOutcome
 
     /// <summary>It could not be created; the request gets 503 and may be retried.</summary>
     Failed,
+
+    /// <summary>Whether it exists could not be looked up (Redis unreachable or hung); the request gets 503 and may be retried.</summary>
+    DirectoryUnavailable,
 }

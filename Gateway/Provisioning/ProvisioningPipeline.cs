@@ -19,11 +19,10 @@ internal static class ProvisioningPipeline
             if (route.Metadata?.GetValueOrDefault(MetadataKey) == "true" && context.User.GetTenantDatabase() is { } database)
             {
                 var outcome = await provisioner.EnsureAsync(database, context.RequestAborted);
-                if (outcome == ProvisioningOutcome.Failed)
+                if (Refusal(outcome) is { } refusal)
                 {
                     context.Response.Headers.RetryAfter = "1";
-                    await ErrorBody.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable,
-                        "Your database is created on first use and could not be made ready just now; retry shortly.", context.RequestAborted);
+                    await ErrorBody.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, refusal, context.RequestAborted);
                     return;
                 }
             }
@@ -32,4 +31,12 @@ internal static class ProvisioningPipeline
         });
         return proxy;
     }
+
+    private static string? Refusal(ProvisioningOutcome outcome) => outcome switch
+    {
+        ProvisioningOutcome.Failed => "Your database is created on first use and could not be made ready just now; retry shortly.",
+        ProvisioningOutcome.DirectoryUnavailable =>
+            "Your database cannot be looked up right now: the platform's tenant directory (Redis) is unreachable; retry shortly.",
+        _ => null,
+    };
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Tenancy.Databases;
 using Tenancy.Identity;
+using Tenancy.Metadata;
 
 namespace Gateway.Provisioning;
 
@@ -51,6 +52,11 @@ internal sealed partial class TenantProvisioner(
             }
 
             return outcome;
+        }
+        catch (TenantDirectoryUnavailableException exception)
+        {
+            LogDirectoryUnavailable(logger, database, exception);
+            return ProvisioningOutcome.DirectoryUnavailable;
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or Polly.ExecutionRejectedException)
         {
@@ -103,6 +109,9 @@ internal sealed partial class TenantProvisioner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "tenantservice refused to create tenant database {Database}: {Status} {Body}")]
     private static partial void LogRefused(ILogger logger, string database, int status, string body);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant database {Database} is unknown to this gateway and cannot be looked up: Redis is unreachable; its request gets 503")]
+    private static partial void LogDirectoryUnavailable(ILogger logger, string database, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Creating tenant database {Database} on demand failed")]
     private static partial void LogCreationFailed(ILogger logger, string database, Exception exception);

@@ -37,6 +37,9 @@ public sealed class DatabaseLayout
     /// <summary>The folder that holds every backup.</summary>
     public string BackupsRoot => Path.Combine(DataDirectory, "backups");
 
+    /// <summary>The folder that holds each start's quarantined files: <c>quarantine</c>.</summary>
+    public string QuarantineRoot => Path.Combine(DataDirectory, "quarantine");
+
     /// <summary>
     /// Where database files that platform.db does not know are kept aside at start, never deleted:
     /// <c>quarantine/&lt;when&gt;/&lt;name&gt;.db</c> with their <c>-wal</c>.
@@ -44,7 +47,15 @@ public sealed class DatabaseLayout
     /// <param name="at">When the files were found; written in UTC with milliseconds.</param>
     /// <returns>The absolute path of that start's folder.</returns>
     public string QuarantineDirectory(DateTimeOffset at) =>
-        Path.Combine(DataDirectory, "quarantine", at.UtcDateTime.ToString(BackupTimestampFormat, CultureInfo.InvariantCulture));
+        Path.Combine(QuarantineRoot, at.UtcDateTime.ToString(BackupTimestampFormat, CultureInfo.InvariantCulture));
+
+    /// <summary>Reads the UTC time a backup file or quarantine folder is named by, such as <c>20261123T093000123Z</c>.</summary>
+    /// <param name="text">The name, without its extension.</param>
+    /// <param name="at">The time, when the name is one.</param>
+    /// <returns>Whether <paramref name="text"/> is such a name.</returns>
+    public static bool TryParseTimestamp(string text, out DateTimeOffset at) =>
+        DateTimeOffset.TryParseExact(text, BackupTimestampFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
 
     /// <summary>The file of database <paramref name="name"/>: <c>databases/&lt;first two chars&gt;/&lt;name&gt;.db</c>.</summary>
     /// <param name="name">The database.</param>

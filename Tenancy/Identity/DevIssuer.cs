@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Tenancy.Identity;
 
 /// <summary>
-/// The gateway's stand-in for Clerk when neither <c>CLERK_ISSUER</c> nor <c>CLERK_JWT_KEY</c> is set:
+/// The gateway's stand-in for Clerk in the Development environment when neither <c>CLERK_ISSUER</c> nor <c>CLERK_JWT_KEY</c> is set:
 /// it signs RS256 tokens with <c>DEV_JWT_SIGNING_KEY</c>, and every service validates them with the
 /// public half of that key through the same code as real Clerk tokens.
 /// </summary>

@@ -14,7 +14,8 @@ public static class TenantAuthenticationExtensions
     /// Adds the <see cref="TenantAuthenticationDefaults.Scheme"/> scheme as the default (user session
     /// tokens from Clerk or the dev issuer, and the platform API token), the <see cref="TenantPolicies"/>
     /// policies, and the <see cref="TenantIdentityOptions"/> read from the service's settings. The signed-in
-    /// user's database is then <c>HttpContext.User.GetTenantDatabase()</c>. Settings are validated at start.
+    /// user's database is then <c>HttpContext.User.GetTenantDatabase()</c>. Settings are validated at start: outside the
+    /// Development environment, <c>CLERK_ISSUER</c> or <c>CLERK_JWT_KEY</c> is required (the dev issuer is Development only).
     /// </summary>
     /// <param name="builder">The service's builder.</param>
     /// <returns>The builder.</returns>
@@ -24,7 +25,8 @@ public static class TenantAuthenticationExtensions
         var services = builder.Services;
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSettings(TenantIdentityOptions.Read);
+        // The dev issuer is allowed on a Development host only; read with the other settings, at start.
+        services.AddSettings(settings => TenantIdentityOptions.Read(settings, builder.Environment.IsDevelopment()));
         services.AddHttpClient(JwksSigningKeySource.HttpClientName);
         services.TryAddSingleton(CreateKeySource);
         services.TryAddSingleton<TenantTokenValidator>();

@@ -6,7 +6,7 @@ namespace Tenancy.Identity;
 /// <summary>
 /// How user session tokens and the platform token are checked. Read from the environment the
 /// AppHost sets: <c>CLERK_ISSUER</c>, <c>CLERK_JWT_KEY</c>, <c>CLERK_AUTHORIZED_PARTIES</c>,
-/// <c>DEV_JWT_SIGNING_KEY</c> and <c>PLATFORM_API_TOKEN</c>; validated (<see cref="Validate"/>) at start.
+/// <c>DEV_JWT_SIGNING_KEY</c> and <c>PLATFORM_API_TOKEN</c>, and whether the host is Development; validated (<see cref="Validate"/>) at start.
 /// </summary>
 public sealed record TenantIdentityOptions
 {
@@ -19,7 +19,7 @@ public sealed record TenantIdentityOptions
     /// <summary>Allowed <c>azp</c> values; empty means <c>azp</c> is not checked.</summary>
     public IReadOnlyList<string> AuthorizedParties { get; init; } = [];
 
-    /// <summary>The dev issuer's PKCS#8 PEM private key, used only when neither <see cref="Issuer"/> nor <see cref="PublicKeyPem"/> is set.</summary>
+    /// <summary>The dev issuer's PKCS#8 PEM private key, used only on a <see cref="DevelopmentHost"/> when neither <see cref="Issuer"/> nor <see cref="PublicKeyPem"/> is set.</summary>
     public string? DevSigningKeyPem { get; init; }
 
     /// <summary>The bearer token of the platform API and of admin database access.</summary>
@@ -36,6 +36,12 @@ public sealed record TenantIdentityOptions
     /// <summary>The digest of <see cref="PlatformApiToken"/>, computed once: presented tokens are compared with it.</summary>
     public TokenDigest? PlatformApiTokenDigest { get; private init; }
 
+    /// <summary>
+    /// Whether the host runs in the Development environment (<c>ASPNETCORE_ENVIRONMENT=Development</c>, which the AppHost
+    /// sets): only there is the dev issuer used, since it signs a token for any user id that asks.
+    /// </summary>
+    public bool DevelopmentHost { get; init; }
+
     /// <summary>How far <c>exp</c> and <c>nbf</c> may be off, for clocks that drift.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -43,11 +49,13 @@ public sealed record TenantIdentityOptions
     public TokenIssuerMode Mode =>
         !string.IsNullOrWhiteSpace(PublicKeyPem) ? TokenIssuerMode.PublicKey
         : !string.IsNullOrWhiteSpace(Issuer) ? TokenIssuerMode.Jwks
-        : !string.IsNullOrWhiteSpace(DevSigningKeyPem) ? TokenIssuerMode.Dev
+        : DevIssuerAllowed && !string.IsNullOrWhiteSpace(DevSigningKeyPem) ? TokenIssuerMode.Dev
         : TokenIssuerMode.None;
 
-    /// <summary>Whether the gateway may issue dev tokens: neither a real issuer nor a real key is configured.</summary>
-    public bool DevIssuerAllowed => string.IsNullOrWhiteSpace(PublicKeyPem) && string.IsNullOrWhiteSpace(Issuer);
+    /// <summary>Whether the gateway may issue dev tokens: a Development host, and neither a real issuer nor a real key is configured.</summary>
+    public bool DevIssuerAllowed => DevelopmentHost && !HasClerkIssuer;
+
+    private bool HasClerkIssuer => !string.IsNullOrWhiteSpace(PublicKeyPem) || !string.IsNullOrWhiteSpace(Issuer);
 
     /// <summary>The <c>iss</c> a token must carry, or null when only a public key is configured and nothing names the issuer.</summary>
     public string? ExpectedIssuer => Mode switch
@@ -74,6 +82,12 @@ public sealed record TenantIdentityOptions
             }
         }
 
+        if (!HasClerkIssuer && !DevelopmentHost)
+        {
+            problems.Add("Neither CLERK_ISSUER nor CLERK_JWT_KEY is set, and the dev issuer, which signs a token for any user id, runs only in Development: "
+                + "set CLERK_ISSUER to your Clerk Frontend API URL or CLERK_JWT_KEY to its PEM public key; for a local run set ASPNETCORE_ENVIRONMENT=Development (the AppHost does).");
+        }
+
         if (!string.IsNullOrWhiteSpace(PublicKeyPem) && !SigningKeys.TryReadPublicKey(PublicKeyPem, out _))
         {
             problems.Add("CLERK_JWT_KEY is not a PEM public key; paste the 'PEM Public Key' from the Clerk dashboard, BEGIN/END lines included.");
@@ -95,10 +109,11 @@ public sealed record TenantIdentityOptions
     internal static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 
-    internal static TenantIdentityOptions Read(SettingsReader settings)
+    internal static TenantIdentityOptions Read(SettingsReader settings, bool developmentHost)
     {
         var options = new TenantIdentityOptions
         {
+            DevelopmentHost = developmentHost,
             Issuer = settings.Text("CLERK_ISSUER"),
             PublicKeyPem = settings.Text("CLERK_JWT_KEY"),
             AuthorizedParties = (settings.Text("CLERK_AUTHORIZED_PARTIES") ?? "")

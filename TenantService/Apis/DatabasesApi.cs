@@ -89,7 +89,7 @@ internal static class DatabasesApi
     public static Results<Ok<DatabaseResponse>, NotFound<ErrorBody>> GetDatabase(string name, [AsParameters] DatabaseServices services) =>
         services.Catalog.Find(DatabaseName.Parse(name)) is { } entry
             ? TypedResults.Ok(new DatabaseResponse(services.View(entry)))
-            : NotFound(name);
+            : services.NotFound(name);
 
     public static async Task<Results<Ok<DeletedDatabaseResponse>, NotFound<ErrorBody>, Conflict<ErrorBody>, JsonHttpResult<ErrorBody>>> DeleteDatabase(
         string name,
@@ -111,7 +111,7 @@ internal static class DatabasesApi
             RemovalOutcome.Busy => TypedResults.Json(
                 new ErrorBody($"database '{name}' could not be closed in every service in time; nothing was deleted, retry"),
                 statusCode: StatusCodes.Status503ServiceUnavailable),
-            _ => NotFound(name),
+            _ => services.NotFound(name),
         };
     }
 

@@ -10,5 +10,6 @@ namespace TenantService.Apis;
 [JsonSerializable(typeof(DatabaseResponse))]
 [JsonSerializable(typeof(DatabaseListResponse))]
 [JsonSerializable(typeof(DeletedDatabaseResponse))]
+[JsonSerializable(typeof(QuarantineListResponse))]
 [JsonSerializable(typeof(ErrorBody))]
 internal sealed partial class PlatformJsonContext : JsonSerializerContext;

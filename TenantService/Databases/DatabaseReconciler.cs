@@ -19,6 +19,7 @@ internal sealed partial class DatabaseReconciler(
     DatabaseCatalog catalog,
     TenantDatabaseFactory factory,
     ChildFilePool pool,
+    Quarantine quarantine,
     MetadataPublisher metadata,
     TimeProvider time,
     ILogger<DatabaseReconciler> logger)
@@ -59,12 +60,18 @@ internal sealed partial class DatabaseReconciler(
             return;
         }
 
-        var quarantine = layout.QuarantineDirectory(time.GetUtcNow());
+        var now = time.GetUtcNow();
         foreach (var path in Directory.EnumerateFiles(layout.DatabasesDirectory, "*.db", SearchOption.AllDirectories).ToList())
         {
-            if (!known.Contains(Path.GetFileNameWithoutExtension(path)))
+            var name = Path.GetFileNameWithoutExtension(path);
+            if (!known.Contains(name))
             {
-                Quarantine(path, quarantine);
+                LogOrphanQuarantined(logger, path, quarantine.SetAside(path, now));
+                // Redis may still hold its record from before platform.db was restored: services must not go on opening it.
+                if (DatabaseName.TryCreate(name, out var database, out _))
+                {
+                    await metadata.RemoveAsync(database);
+                }
             }
         }
 
@@ -77,21 +84,6 @@ internal sealed partial class DatabaseReconciler(
                 File.Delete(path);
             }
         }
-    }
-
-    // The WAL may hold committed writes that never reached the file: it moves along with it.
-    private void Quarantine(string path, string quarantine)
-    {
-        Directory.CreateDirectory(quarantine);
-        foreach (var suffix in new[] { "-wal", "-shm", "" })
-        {
-            if (File.Exists(path + suffix))
-            {
-                File.Move(path + suffix, Path.Combine(quarantine, Path.GetFileName(path) + suffix));
-            }
-        }
-
-        LogOrphanQuarantined(logger, path, quarantine);
     }
 
     private async Task DropRecordAsync(DatabaseEntry entry)
@@ -129,7 +121,7 @@ internal sealed partial class DatabaseReconciler(
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed '{Path}', left by an interrupted create or backup.")]
     private static partial void LogTemporaryRemoved(ILogger logger, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Moved '{Path}' to '{Quarantine}': platform.db has no record of it (an interrupted create or delete, or a platform.db restored from an older copy). Nothing was deleted: read it with sqlite3, or stop tenantservice, restore a platform.db that knows it and move it back.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moved '{Path}' to '{Quarantine}': platform.db has no record of it (an interrupted create or delete, or a platform.db restored from an older copy). Nothing was deleted; GET /v1/organizations/<PLATFORM_ORG>/quarantine lists it. Read it with sqlite3, or bring it back: stop tenantservice, restore a platform.db that records it, move the file and its -wal back to where it was, start again.")]
     private static partial void LogOrphanQuarantined(ILogger logger, string path, string quarantine);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Database '{Name}' has a record but its file is gone (deleted by hand, or a power loss right after its create); the record is dropped. Backups, if any: '{Backups}'.")]

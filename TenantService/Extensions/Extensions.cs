@@ -42,6 +42,7 @@ internal static class Extensions
         services.AddSingleton<ChildFilePool>();
         services.AddSingleton<DatabaseCloser>();
         services.AddSingleton<DatabaseProvisioner>();
+        services.AddSingleton<Quarantine>();
         services.AddSingleton<DatabaseReconciler>();
 
         services.AddSingleton<MetadataPublisher>();

@@ -24,6 +24,12 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
 
     public string Redis { get; private set; } = "";
 
+    /// <summary>
+    /// Signs the benchmark's user tokens; the services, in Production as deployed, know its public half as <c>CLERK_JWT_KEY</c>
+    /// (the dev issuer runs in Development only).
+    /// </summary>
+    public string SigningKeyPem { get; } = TestTokens.NewSigningKeyPem();
+
     public ServiceUnderTest Service { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
@@ -104,8 +110,16 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
         ["ConnectionStrings__cache"] = Redis,
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["CLERK_JWT_KEY"] = PublicKeyPem(SigningKeyPem),
         ["MALLOC_ARENA_MAX"] = "2", // as the AppHost starts every service
     };
+
+    private static string PublicKeyPem(string privateKeyPem)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        rsa.ImportFromPem(privateKeyPem);
+        return rsa.ExportSubjectPublicKeyInfoPem();
+    }
 
     private static HttpClient NewClient(int port) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
     {

@@ -29,13 +29,13 @@ internal static class TodosBenchmark
             $"{tenants} tenants, Zipf s={exponent}, {concurrency} concurrent, {CreateShare:P0} creates, warm-up {WarmUp.TotalSeconds:0} s, measured {duration.TotalSeconds:0} s, MaxOpenDatabases {cacheBound} (default)"));
         await ProvisionAsync(environment, tenants);
 
-        var signingKey = TestTokens.NewSigningKeyPem();
+        var signingKey = environment.SigningKeyPem;
         var clock = Stopwatch.StartNew();
         var tokens = UserTokens.Mint(signingKey, tenants, UserId);
         Console.WriteLine(FormattableString.Invariant($"{tenants} user tokens signed in {clock.Elapsed.TotalSeconds:0.0} s (before the load, never timed)"));
 
         await using var metrics = await ServiceMetrics.StartAsync();
-        await environment.StartTodoServiceAsync(new Dictionary<string, string>(metrics.ServiceSettings) { ["DEV_JWT_SIGNING_KEY"] = signingKey });
+        await environment.StartTodoServiceAsync(metrics.ServiceSettings);
         var service = environment.TodoService!;
         Console.WriteLine(FormattableString.Invariant($"TodoService pid {service.ProcessId}: RSS {service.StatusMebibytes("VmRSS"):0} MiB, {service.OpenFiles} open files"));
 

@@ -134,6 +134,37 @@ public sealed class DevIssuerTests : IAsyncLifetime
         Assert.Contains("https", exception.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OutsideDevelopmentTheGatewayWithoutClerkSettingsDoesNotStartAndSaysWhatToSet()
+    {
+        // The dev key alone is not enough: outside Development nobody may sign tokens for any user id.
+        var settings = GatewayFactory.Settings(todoService, tenantService);
+        settings["DEV_JWT_SIGNING_KEY"] = DevKey.Pem;
+        await using var factory = new GatewayFactory(settings, clock, environment: "Production");
+
+        var exception = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Neither CLERK_ISSUER nor CLERK_JWT_KEY is set, and the dev issuer, which signs a token for any user id, runs only in Development", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("set ASPNETCORE_ENVIRONMENT=Development", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutsideDevelopmentWithAClerkKeyTheGatewayStartsWithoutTheDevIssuer()
+    {
+        using var clerk = new SigningKey("ins_production");
+        var settings = GatewayFactory.Settings(todoService, tenantService);
+        settings["DEV_JWT_SIGNING_KEY"] = DevKey.Pem;
+        settings["CLERK_JWT_KEY"] = clerk.PublicKeyPem;
+        await using var factory = new GatewayFactory(settings, clock, environment: "Production");
+        var client = factory.CreateClient();
+
+        var devToken = await client.PostAsJsonAsync("/dev/token", new { sub = "user_123" });
+        var clerkToken = await client.GetAsync("/api/todos", clerk.Mint("https://clerk.example.com", clock.GetUtcNow(), "user_production"));
+
+        Assert.Equal(HttpStatusCode.NotFound, devToken.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, clerkToken.StatusCode);
+    }
+
     private static async Task<string> TokenAsync(HttpClient client, string subject)
     {
         var response = await client.PostAsync("/dev/token", new StringContent($$"""{"sub":"{{subject}}"}""", Encoding.UTF8, "application/json"));

@@ -36,14 +36,16 @@ public sealed class SettingsTests : IAsyncLifetime
         settings["USER_SCHEMA"] = "Todos Schema";
         settings["CLERK_ISSUER"] = "clerk.example.com";
         settings["TRACES_PER_SECOND"] = "ten";
+        settings["TENANT_LOOKUP_TIMEOUT_MS"] = "0";
         await using var factory = new GatewayFactory(settings, new FakeTimeProvider());
 
         var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
 
-        Assert.Equal(4, error.Failures.Count());
+        Assert.Equal(5, error.Failures.Count());
         Assert.Contains("TENANT_RATE_LIMIT is '0': set a whole number from 1 to 1073741823, or unset it for the default (50)", error.Message, StringComparison.Ordinal);
         Assert.Contains("USER_SCHEMA is 'Todos Schema': a database name is 1-64 characters", error.Message, StringComparison.Ordinal);
         Assert.Contains("CLERK_ISSUER 'clerk.example.com' is not an absolute http(s) URL", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TENANT_LOOKUP_TIMEOUT_MS is '0': set a whole number of milliseconds from 1 to 60000, or unset it for the default (1000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("TRACES_PER_SECOND is 'ten': set a whole number from 0 to 2147483647, or unset it for the default (10)", error.Message, StringComparison.Ordinal);
     }
 
@@ -59,7 +61,7 @@ public sealed class SettingsTests : IAsyncLifetime
 
         Assert.Equal(50, services.GetRequiredService<TenantRateLimitOptions>().RequestsPerSecond);
         var provisioning = services.GetRequiredService<ProvisioningOptions>();
-        Assert.Equal(("local", TimeSpan.FromSeconds(30)), (provisioning.Organization, provisioning.CreationTimeout));
+        Assert.Equal(("local", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1)), (provisioning.Organization, provisioning.CreationTimeout, provisioning.LookupTimeout));
         Assert.Equal("todos-schema", services.GetRequiredService<TenantSchemaOptions>().UserSchema.Value);
         var identity = services.GetRequiredService<TenantIdentityOptions>();
         Assert.Equal((TokenIssuerMode.Dev, GatewayFactory.PlatformToken), (identity.Mode, identity.PlatformApiToken));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,21 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
         Assert.DoesNotContain("not base64!", error.Message, StringComparison.Ordinal);
         Assert.Contains("ORG_SCHEMA is '-workspace': a database name is 1-64 characters", error.Message, StringComparison.Ordinal);
         Assert.Contains("TRACES_PER_SECOND is '-1'", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(new DatabaseLayout(_dataDirectory).PlatformDatabasePath), "nothing runs before the settings are checked");
+    }
+
+    [Fact]
+    public async Task OutsideDevelopmentWithoutClerkSettingsTheStartStopsSayingWhatToSet()
+    {
+        await using var app = new TenantServiceApp(_dataDirectory, redis.ConnectionString, new Dictionary<string, string?>
+        {
+            ["DEV_JWT_SIGNING_KEY"] = TestTokens.NewSigningKeyPem(),
+        });
+        await using var production = app.WithWebHostBuilder(builder => builder.UseEnvironment(Environments.Production));
+
+        var error = Assert.Throws<OptionsValidationException>(() => production.CreateClient());
+
+        Assert.Contains("Neither CLERK_ISSUER nor CLERK_JWT_KEY is set", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(new DatabaseLayout(_dataDirectory).PlatformDatabasePath), "nothing runs before the settings are checked");
     }
 

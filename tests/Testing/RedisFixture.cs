@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 using Xunit;
 
@@ -10,6 +11,9 @@ namespace Testing;
 /// </summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
     private readonly string _directory = Directory.CreateTempSubdirectory("redis-fixture-").FullName;
     private Process? _server;
     private ConnectionMultiplexer? _connection;
@@ -69,9 +73,39 @@ public sealed class RedisFixture : IAsyncLifetime
         return $"127.0.0.1:{port}";
     }
 
+    /// <summary>SIGSTOP: the server keeps its connections open but answers nothing, as a hung Redis does.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>: the server answers again, commands sent meanwhile included.</summary>
+    public void Resume() => Signal(SigCont);
+
+    /// <summary>Kills the server: connections drop and new ones are refused, as when Redis is down.</summary>
+    public async Task StopAsync()
+    {
+        var server = OwnServer();
+        server.Kill();
+        await server.WaitForExitAsync();
+    }
+
+    private void Signal(int signal)
+    {
+        if (Kill(OwnServer().Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    private Process OwnServer() => _server ?? throw new InvalidOperationException(
+        "This test stops or pauses Redis, so it needs a redis-server of its own: unset REDIS_URL.");
 
     public async Task DisposeAsync()
     {
+        if (_server is { HasExited: false })
+        {
+            // A test that failed while Redis was paused must not leave closing the connection waiting on it.
+            Kill(_server.Id, SigCont);
+        }
+
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
@@ -86,4 +120,9 @@ public sealed class RedisFixture : IAsyncLifetime
         _server?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
+
+#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code; the arguments are blittable.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,19 @@ public sealed class SettingsTests(TodoServiceFixture fixture) : IClassFixture<To
         Assert.Contains("Tenancy__ReadersPerDatabase is 'two': set a whole number from 1 to 2147483647, or unset it for the default (2)", error.Message, StringComparison.Ordinal);
         Assert.Contains("Tenancy__StatementTimeout is '-00:00:01': set a time written hh:mm:ss[.fff] from 00:00:00.001", error.Message, StringComparison.Ordinal);
         Assert.Contains("DEV_JWT_SIGNING_KEY is not a PEM RSA private key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutsideDevelopmentTheDevKeyAloneStopsTheStartSayingWhatToSet()
+    {
+        // The gateway's rule holds here too: dev tokens are accepted in Development only.
+        await using var host = fixture.NewHost();
+        await using var production = host.WithWebHostBuilder(builder => builder.UseEnvironment(Environments.Production));
+
+        var error = Assert.Throws<OptionsValidationException>(() => production.CreateClient());
+
+        Assert.Contains("Neither CLERK_ISSUER nor CLERK_JWT_KEY is set", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ASPNETCORE_ENVIRONMENT=Development", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,8 +7,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.TestSupport;
 
-/// <summary>The real gateway in memory, with its settings given as the AppHost would give them, and the date of <paramref name="clock"/> if given.</summary>
-internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, FakeTimeProvider? clock = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real gateway in memory, with its settings given as the AppHost would give them, the date of <paramref name="clock"/> if
+/// given, and the host environment the AppHost gives for local runs unless told otherwise.
+/// </summary>
+internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, FakeTimeProvider? clock = null, string environment = "Development")
+    : WebApplicationFactory<Program>
 {
     public const string PlatformToken = "platform-token-for-tests";
 
@@ -33,6 +37,7 @@ internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settin
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
