@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+using Testing;
+
+namespace Hrana.Tests;
+
+/// <summary>One tenantservice process with its default settings and one database, for the response limit tests.</summary>
+public sealed class ResponseLimitFixture : IAsyncLifetime
+{
+    public const string Database = "response-limits";
+
+    private readonly RedisFixture _redis = new();
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hrana-limits-").FullName;
+
+    public TenantServiceProcess Service { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        Service = await StartAsync(_dataDirectory, _redis.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await _redis.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    /// <summary>A tenantservice process on its own data directory and Redis, with the <see cref="Database"/> database and extra settings.</summary>
+    public static async Task<TenantServiceProcess> StartAsync(string dataDirectory, string redis, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var service = await TenantServiceProcess.StartAsync(dataDirectory, redis, HranaApp.PlatformToken, settings);
+        using var created = await service.Client.PostAsJsonAsync("/v1/organizations/local/databases", new { name = Database });
+        Assert.True(created.IsSuccessStatusCode, $"creating {Database}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        return service;
+    }
+}
