@@ -24,9 +24,14 @@ internal sealed class ResponseBudget(InFlightResponses inFlight, HranaOptions op
     /// <summary>Takes <paramref name="bytes"/> for results read; false, taking nothing and spending the budget, when a limit would be passed.</summary>
     public bool TryTake(long bytes)
     {
-        if (!Fits(bytes) || (!inFlight.TryTake(bytes) && Spend(onTotal: true)))
+        if (!Fits(bytes))
         {
             return false;
+        }
+
+        if (!inFlight.TryTake(bytes))
+        {
+            return Spend(onTotal: true);
         }
 
         _held += bytes;
