@@ -3,7 +3,7 @@ using Testing;
 
 namespace Hrana.Tests;
 
-/// <summary>One tenantservice process with its default settings and one database, for the response limit tests.</summary>
+/// <summary>One tenantservice process with the default response limits and one database, for the response limit tests.</summary>
 public sealed class ResponseLimitFixture : IAsyncLifetime
 {
     public const string Database = "response-limits";
@@ -16,7 +16,8 @@ public sealed class ResponseLimitFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
-        Service = await StartAsync(_dataDirectory, _redis.ConnectionString);
+        // A statement time limit no test reaches, so that what is stopped is stopped by a response limit however busy the machine.
+        Service = await StartAsync(_dataDirectory, _redis.ConnectionString, new Dictionary<string, string> { ["Tenancy__StatementTimeout"] = "00:01:00" });
     }
 
     public async Task DisposeAsync()
