@@ -36,3 +36,10 @@ public sealed class ResponseLimitFixture : IAsyncLifetime
         return service;
     }
 }
+
+// Run alone: these tests load the machine (hundreds of MB through the service) and read its memory, which other tests would blur.
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ResponseLimitCollection : ICollectionFixture<ResponseLimitFixture>
+{
+    public const string Name = "Response limits";
+}

@@ -11,7 +11,8 @@ namespace Hrana.Tests;
 /// The libSQL endpoint's response limits (HRANA_MAX_RESPONSE_BYTES, HRANA_MAX_TOTAL_RESPONSE_BYTES) against a real
 /// tenantservice process, whose memory <c>/proc</c> shows.
 /// </summary>
-public sealed class ResponseLimitTests(ResponseLimitFixture fixture, ITestOutputHelper output) : IClassFixture<ResponseLimitFixture>
+[Collection(ResponseLimitCollection.Name)]
+public sealed class ResponseLimitTests(ResponseLimitFixture fixture, ITestOutputHelper output)
 {
     private const long ResponseLimit = 10L << 20;
     private const long TotalLimit = 32L << 20;
