@@ -32,12 +32,12 @@ internal static partial class HranaApi
 
     public static Task<Results<PipelineJson, HranaHttpError>> Pipeline(string name, bool version3, HttpContext context, HranaServices services) =>
         ServeAsync(name, context, services, PipelineParser.ParsePipeline, pipeline => pipeline.Baton,
-            (stream, pipeline) => services.Runner.RunAsync(stream, pipeline.Requests, version3, context.RequestAborted),
+            (stream, pipeline, budget) => services.Runner.RunAsync(stream, pipeline.Requests, version3, budget, context.RequestAborted),
             (baton, outcomes) => new PipelineJson(baton, outcomes));
 
     public static Task<Results<CursorJson, HranaHttpError>> Cursor(string name, HttpContext context, [AsParameters] HranaServices services) =>
         ServeAsync(name, context, services, PipelineParser.ParseCursor, cursor => cursor.Baton,
-            (stream, cursor) => services.Runner.RunBatchAsync(stream, cursor.Batch.Steps, context.RequestAborted),
+            (stream, cursor, budget) => services.Runner.RunBatchAsync(stream, cursor.Batch.Steps, budget, context.RequestAborted),
             (baton, batch) => new CursorJson(baton, batch));
 
     // Both request kinds: resolve the database, read and parse the body, open or resume the stream, run, hand the baton back.
@@ -47,7 +47,7 @@ internal static partial class HranaApi
         HranaServices services,
         Func<ReadOnlyMemory<byte>, TBody> parse,
         Func<TBody, string?> batonOf,
-        Func<HranaStream, TBody, ValueTask<TOutcome>> run,
+        Func<HranaStream, TBody, ResponseBudget, ValueTask<TOutcome>> run,
         Func<string?, TOutcome, TAnswer> answer)
         where TAnswer : IResult
     {
@@ -86,13 +86,16 @@ internal static partial class HranaApi
             return new HranaHttpError(StatusCodes.Status409Conflict, new HranaError(revoked.Message, HranaErrorCodes.ForRefusal(revoked.Reason)));
         }
 
+        // The answer's bytes count against the service's total until it has been written, or has failed.
+        var budget = services.Responses.Open();
+        context.Response.RegisterForDispose(budget);
         TOutcome outcome;
         try
         {
             // A client that gives up stops its statement too: SQLite's CPU is not spent for nobody.
             using (context.RequestAborted.Register(static lease => ((TenantStream)lease!).Interrupt(), stream.Lease))
             {
-                outcome = await run(stream, request);
+                outcome = await run(stream, request, budget);
             }
 
             context.RequestAborted.ThrowIfCancellationRequested();

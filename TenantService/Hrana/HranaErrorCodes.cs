@@ -26,6 +26,7 @@ internal static class HranaErrorCodes
     public const string InvalidName = "INVALID_DATABASE_NAME";
     public const string BodyTooLarge = "BODY_TOO_LARGE";
     public const string SchemaWriteRefused = "SCHEMA_WRITE_REFUSED";
+    public const string ResponseTooLarge = "RESPONSE_TOO_LARGE";
     public const string Unknown = "SQLITE_UNKNOWN";
     public const string TransactionTimeout = "TRANSACTION_TIMEOUT";
 

@@ -12,6 +12,7 @@ internal static class HranaExtensions
         var services = builder.Services;
         services.AddSettings(HranaOptions.Read);
         services.AddSingleton<StreamRegistry>();
+        services.AddSingleton<InFlightResponses>();
         services.AddSingleton<StatementExecutor>();
         services.AddSingleton<PipelineRunner>();
         return builder;

@@ -6,8 +6,9 @@ namespace TenantService.Hrana;
 /// <summary>Writes the protocol's response structures with <see cref="Utf8JsonWriter"/>, field names as the spec spells them.</summary>
 internal static class HranaJson
 {
-    public static void WritePipeline(Utf8JsonWriter writer, string? baton, IReadOnlyList<StreamOutcome> outcomes)
+    public static async ValueTask WritePipelineAsync(JsonBodyWriter output, string? baton, IReadOnlyList<StreamOutcome> outcomes)
     {
+        var writer = output.Json;
         writer.WriteStartObject();
         WriteBaton(writer, baton);
         writer.WriteStartArray("results"u8);
@@ -24,7 +25,7 @@ internal static class HranaJson
             {
                 writer.WriteString("type"u8, "ok"u8);
                 writer.WritePropertyName("response"u8);
-                WriteResponse(writer, outcome.Response!);
+                await WriteResponseAsync(output, outcome.Response!);
             }
 
             writer.WriteEndObject();
@@ -41,19 +42,20 @@ internal static class HranaJson
         writer.WriteNull("base_url"u8);
     }
 
-    public static void WriteResponse(Utf8JsonWriter writer, StreamResponse response)
+    public static async ValueTask WriteResponseAsync(JsonBodyWriter output, StreamResponse response)
     {
+        var writer = output.Json;
         writer.WriteStartObject();
         writer.WriteString("type"u8, response.Type);
         if (response.Result is { } result)
         {
             writer.WritePropertyName("result"u8);
-            WriteStmtResult(writer, result);
+            await WriteStmtResultAsync(output, result);
         }
         else if (response.Batch is { } batch)
         {
             writer.WritePropertyName("result"u8);
-            WriteBatchResult(writer, batch);
+            await WriteBatchResultAsync(output, batch);
         }
         else if (response.Describe is { } describe)
         {
@@ -68,14 +70,16 @@ internal static class HranaJson
         writer.WriteEndObject();
     }
 
-    public static void WriteStmtResult(Utf8JsonWriter writer, StmtResult result)
+    public static async ValueTask WriteStmtResultAsync(JsonBodyWriter output, StmtResult result)
     {
+        var writer = output.Json;
         writer.WriteStartObject();
         WriteColumns(writer, result.Columns);
         writer.WriteStartArray("rows"u8);
         foreach (var row in result.Rows)
         {
             WriteRow(writer, row);
+            await output.FlushIfFullAsync();
         }
 
         writer.WriteEndArray();
@@ -126,8 +130,9 @@ internal static class HranaJson
         writer.WriteNumber("query_duration_ms"u8, Math.Round(result.DurationMs, 3));
     }
 
-    public static void WriteBatchResult(Utf8JsonWriter writer, BatchResult batch)
+    public static async ValueTask WriteBatchResultAsync(JsonBodyWriter output, BatchResult batch)
     {
+        var writer = output.Json;
         writer.WriteStartObject();
         writer.WriteStartArray("step_results"u8);
         foreach (var result in batch.StepResults)
@@ -138,7 +143,7 @@ internal static class HranaJson
             }
             else
             {
-                WriteStmtResult(writer, result);
+                await WriteStmtResultAsync(output, result);
             }
         }
 
@@ -188,9 +193,10 @@ internal static class HranaJson
         writer.WriteEndObject();
     }
 
-    /// <summary>A batch as <c>v3/cursor</c> entries: step_begin, row..., step_end or step_error per executed step.</summary>
-    public static void WriteCursorEntries(Utf8JsonWriter writer, BatchResult batch, Action flushLine)
+    /// <summary>A batch as <c>v3/cursor</c> entries: step_begin, row..., step_end or step_error per executed step, one per line.</summary>
+    public static async ValueTask WriteCursorEntriesAsync(JsonBodyWriter output, BatchResult batch)
     {
+        var writer = output.Json;
         for (var step = 0; step < batch.StepResults.Count; step++)
         {
             if (batch.StepErrors[step] is { } error)
@@ -201,7 +207,7 @@ internal static class HranaJson
                 writer.WritePropertyName("error"u8);
                 error.WriteTo(writer);
                 writer.WriteEndObject();
-                flushLine();
+                output.EndLine();
                 continue;
             }
 
@@ -215,7 +221,7 @@ internal static class HranaJson
             writer.WriteNumber("step"u8, step);
             WriteColumns(writer, result.Columns);
             writer.WriteEndObject();
-            flushLine();
+            output.EndLine();
             foreach (var row in result.Rows)
             {
                 writer.WriteStartObject();
@@ -223,14 +229,15 @@ internal static class HranaJson
                 writer.WritePropertyName("row"u8);
                 WriteRow(writer, row);
                 writer.WriteEndObject();
-                flushLine();
+                output.EndLine();
+                await output.FlushIfFullAsync();
             }
 
             writer.WriteStartObject();
             writer.WriteString("type"u8, "step_end"u8);
             WriteCounts(writer, result);
             writer.WriteEndObject();
-            flushLine();
+            output.EndLine();
         }
     }
 }

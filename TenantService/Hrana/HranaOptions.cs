@@ -21,6 +21,18 @@ internal sealed record HranaOptions
     /// <summary>Open streams of one caller on one database (<c>HRANA_MAX_STREAMS_PER_CALLER</c>).</summary>
     public int MaxStreamsPerCaller { get; init; } = 32;
 
+    /// <summary>
+    /// The largest answer to one pipeline or cursor request, as the estimated JSON size of its results (<c>HRANA_MAX_RESPONSE_BYTES</c>,
+    /// libSQL server's <c>max_response_size</c>): a statement that passes it is stopped with <c>RESPONSE_TOO_LARGE</c>.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = 10L << 20;
+
+    /// <summary>
+    /// What all answers in flight in the service may hold together (<c>HRANA_MAX_TOTAL_RESPONSE_BYTES</c>, libSQL server's
+    /// <c>max_total_response_size</c>): past it a statement is stopped with <c>RESPONSE_TOO_LARGE</c> instead of taking more memory.
+    /// </summary>
+    public long MaxTotalResponseBytes { get; init; } = 32L << 20;
+
     /// <summary>SQL texts one stream may keep with <c>store_sql</c>.</summary>
     public int MaxStoredSql { get; init; } = 100;
 
@@ -33,6 +45,8 @@ internal sealed record HranaOptions
             MaxTransactionDuration = settings.Milliseconds("HRANA_MAX_TRANSACTION_MS", defaults.MaxTransactionDuration, minimum: 1),
             MaxStreams = settings.Number("HRANA_MAX_STREAMS", defaults.MaxStreams, minimum: 1),
             MaxStreamsPerCaller = settings.Number("HRANA_MAX_STREAMS_PER_CALLER", defaults.MaxStreamsPerCaller, minimum: 1),
+            MaxResponseBytes = settings.Number("HRANA_MAX_RESPONSE_BYTES", defaults.MaxResponseBytes, minimum: 1),
+            MaxTotalResponseBytes = settings.Number("HRANA_MAX_TOTAL_RESPONSE_BYTES", defaults.MaxTotalResponseBytes, minimum: 1),
         };
     }
 }

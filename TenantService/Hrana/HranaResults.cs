@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace TenantService.Hrana;
@@ -14,9 +13,9 @@ internal sealed class PipelineJson(string? baton, IReadOnlyList<StreamOutcome> o
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter);
-        HranaJson.WritePipeline(writer, Baton, Outcomes);
-        await writer.FlushAsync(httpContext.RequestAborted);
+        using var output = new JsonBodyWriter(httpContext.Response.BodyWriter, httpContext.RequestAborted);
+        await HranaJson.WritePipelineAsync(output, Baton, Outcomes);
+        await output.FlushAsync();
     }
 }
 
@@ -27,22 +26,13 @@ internal sealed class CursorJson(string? baton, BatchResult batch) : IResult
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = "text/plain";
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var writer = new Utf8JsonWriter(buffer);
-        void EndLine()
-        {
-            writer.Flush();
-            buffer.Write("\n"u8);
-            writer.Reset(buffer);
-        }
-
-        writer.WriteStartObject();
-        HranaJson.WriteBaton(writer, baton);
-        writer.WriteEndObject();
-        EndLine();
-        HranaJson.WriteCursorEntries(writer, batch, EndLine);
-        await writer.DisposeAsync();
-        await httpContext.Response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted);
+        using var output = new JsonBodyWriter(httpContext.Response.BodyWriter, httpContext.RequestAborted);
+        output.Json.WriteStartObject();
+        HranaJson.WriteBaton(output.Json, baton);
+        output.Json.WriteEndObject();
+        output.EndLine();
+        await HranaJson.WriteCursorEntriesAsync(output, batch);
+        await output.FlushAsync();
     }
 }
 

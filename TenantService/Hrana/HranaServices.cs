@@ -5,4 +5,5 @@ internal sealed record HranaServices(
     StreamRegistry Streams,
     PipelineRunner Runner,
     HranaOptions Options,
+    InFlightResponses Responses,
     ILogger<PipelineRunner> Logger);

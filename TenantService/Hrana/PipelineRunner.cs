@@ -2,11 +2,14 @@ namespace TenantService.Hrana;
 
 /// <summary>
 /// Runs a pipeline's requests in order on one stream. A failed request becomes an error entry and the
-/// next request still runs, as the protocol requires; after <c>close</c>, later requests fail.
+/// next request still runs, as the protocol requires; after <c>close</c>, later requests fail. Once a statement was
+/// stopped at a response limit, later requests that run SQL (and later batch steps) fail without running:
+/// <c>close</c>, <c>store_sql</c>, <c>close_sql</c> and <c>get_autocommit</c> still work.
 /// </summary>
 internal sealed class PipelineRunner(StatementExecutor executor, HranaOptions options)
 {
-    public async ValueTask<IReadOnlyList<StreamOutcome>> RunAsync(HranaStream stream, IReadOnlyList<StreamRequest> requests, bool version3, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<StreamOutcome>> RunAsync(
+        HranaStream stream, IReadOnlyList<StreamRequest> requests, bool version3, ResponseBudget budget, CancellationToken cancellationToken)
     {
         var outcomes = new StreamOutcome[requests.Count];
         for (var i = 0; i < requests.Count; i++)
@@ -14,7 +17,7 @@ internal sealed class PipelineRunner(StatementExecutor executor, HranaOptions op
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                outcomes[i] = new StreamOutcome(await HandleAsync(stream, requests[i], version3, cancellationToken), null);
+                outcomes[i] = new StreamOutcome(await HandleAsync(stream, requests[i], version3, budget, cancellationToken), null);
             }
             catch (HranaRequestException exception)
             {
@@ -25,7 +28,7 @@ internal sealed class PipelineRunner(StatementExecutor executor, HranaOptions op
         return outcomes;
     }
 
-    public async ValueTask<BatchResult> RunBatchAsync(HranaStream stream, IReadOnlyList<BatchStep> steps, CancellationToken cancellationToken)
+    public async ValueTask<BatchResult> RunBatchAsync(HranaStream stream, IReadOnlyList<BatchStep> steps, ResponseBudget budget, CancellationToken cancellationToken)
     {
         var outcomes = new List<bool?>(steps.Count);
         var results = new StmtResult?[steps.Count];
@@ -40,9 +43,16 @@ internal sealed class PipelineRunner(StatementExecutor executor, HranaOptions op
                 continue;
             }
 
+            if (budget.IsSpent)
+            {
+                errors[i] = budget.NotRun();
+                outcomes.Add(false);
+                continue;
+            }
+
             try
             {
-                results[i] = await executor.ExecuteAsync(stream, step.Statement, cancellationToken);
+                results[i] = await executor.ExecuteAsync(stream, step.Statement, budget, cancellationToken);
                 outcomes.Add(true);
             }
             catch (HranaRequestException exception)
@@ -55,11 +65,16 @@ internal sealed class PipelineRunner(StatementExecutor executor, HranaOptions op
         return new BatchResult(results, errors);
     }
 
-    private async ValueTask<StreamResponse> HandleAsync(HranaStream stream, StreamRequest request, bool version3, CancellationToken cancellationToken)
+    private async ValueTask<StreamResponse> HandleAsync(HranaStream stream, StreamRequest request, bool version3, ResponseBudget budget, CancellationToken cancellationToken)
     {
         if (stream.IsClosed)
         {
             throw new HranaRequestException("The stream was closed by an earlier 'close' request of this pipeline.", HranaErrorCodes.StreamClosed);
+        }
+
+        if (budget.IsSpent && request is ExecuteRequest or BatchRequest or SequenceRequest or DescribeRequest)
+        {
+            throw new HranaRequestException(budget.NotRun());
         }
 
         switch (request)
@@ -68,9 +83,9 @@ internal sealed class PipelineRunner(StatementExecutor executor, HranaOptions op
                 stream.Close();
                 return new StreamResponse(request.Type);
             case ExecuteRequest execute:
-                return new StreamResponse(request.Type, Result: await executor.ExecuteAsync(stream, execute.Statement, cancellationToken));
+                return new StreamResponse(request.Type, Result: await executor.ExecuteAsync(stream, execute.Statement, budget, cancellationToken));
             case BatchRequest batch:
-                return new StreamResponse(request.Type, Batch: await RunBatchAsync(stream, batch.Steps, cancellationToken));
+                return new StreamResponse(request.Type, Batch: await RunBatchAsync(stream, batch.Steps, budget, cancellationToken));
             case SequenceRequest sequence:
                 await executor.SequenceAsync(stream, stream.ResolveSql(sequence.Sql, sequence.SqlId), cancellationToken);
                 return new StreamResponse(request.Type);

@@ -12,7 +12,17 @@ namespace TenantService.Hrana;
 /// </summary>
 internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChanges, TimeProvider timeProvider)
 {
-    public async ValueTask<StmtResult> ExecuteAsync(HranaStream stream, HranaStatement statement, CancellationToken cancellationToken)
+    // Estimated JSON sizes, for the response limits: a value's fixed text ({"type":"blob","base64":""} and its comma), a row's
+    // brackets, a result's columns and counts. Nulls and numbers count 48 bytes, at least what each takes in memory (a HranaValue).
+    private const int SmallValueBytes = 48;
+    private const int TextValueBytes = 28;
+    private const int BlobValueBytes = 29;
+    private const int RowBytes = 3;
+    private const int ResultBytes = 256;
+    private const int ColumnBytes = 32;
+
+    /// <summary>Runs one statement; its rows and result count against <paramref name="budget"/>, and it is stopped when they do not fit.</summary>
+    public async ValueTask<StmtResult> ExecuteAsync(HranaStream stream, HranaStatement statement, ResponseBudget budget, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         var sql = RewriteBegin(stream.ResolveSql(statement.Sql, statement.SqlId));
@@ -33,7 +43,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
             }
 
             await WaitWritableAsync(stream, stmt, sql, cancellationToken);
-            return Run(stream, stmt, statement.WantRows, started);
+            return Run(stream, stmt, statement.WantRows, budget, started);
         }
         finally
         {
@@ -85,7 +95,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
                     {
                         ThrowIfRevoked(stream);
                         await WaitWritableAsync(stream, stmt, raw.sqlite3_sql(stmt).utf8_to_string() ?? "", cancellationToken);
-                        Run(stream, stmt, wantRows: false, timeProvider.GetTimestamp());
+                        Run(stream, stmt, wantRows: false, budget: null, timeProvider.GetTimestamp());
                     }
                 }
             }
@@ -100,48 +110,80 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
         }
     }
 
-    private StmtResult Run(HranaStream stream, sqlite3_stmt stmt, bool wantRows, long started)
+    // A sequence passes no budget: it answers no rows.
+    private StmtResult Run(HranaStream stream, sqlite3_stmt stmt, bool wantRows, ResponseBudget? budget, long started)
     {
         var db = stream.Handle;
         var changesBefore = raw.sqlite3_total_changes(db);
+        var heldBefore = budget?.Held ?? 0;
         ResultColumn[]? columns = null;
         var rows = new List<HranaValue[]>();
         long returned = 0;
-        while (true)
+        try
         {
-            var rc = raw.sqlite3_step(stmt);
-            // Read after the first step: a reused statement is prepared again there when the schema changed (SELECT * grows).
-            columns ??= Columns(stmt);
-            if (rc == raw.SQLITE_ROW)
+            while (true)
             {
-                returned++;
-                if (wantRows)
+                var rc = raw.sqlite3_step(stmt);
+                // Read after the first step: a reused statement is prepared again there when the schema changed (SELECT * grows).
+                columns ??= Columns(stmt);
+                if (rc == raw.SQLITE_ROW)
                 {
-                    rows.Add(ReadRow(stmt, columns.Length));
+                    returned++;
+                    if (wantRows)
+                    {
+                        // Stopped at the limit: the statement is reset when it is kept, and runs no further.
+                        rows.Add(ReadRow(stmt, columns.Length, budget!) ?? throw Stopped(db, budget!, changesBefore));
+                    }
+
+                    continue;
                 }
 
-                continue;
+                if (rc == raw.SQLITE_DONE)
+                {
+                    break;
+                }
+
+                throw Failure(stream, rc, preparing: false);
             }
 
-            if (rc == raw.SQLITE_DONE)
+            columns ??= Columns(stmt);
+            if (budget is not null && !budget.TryTake(ResultSize(columns)))
             {
-                break;
+                throw Stopped(db, budget, changesBefore);
             }
-
-            throw Failure(stream, rc, preparing: false);
+        }
+        catch
+        {
+            // The rows read so far are dropped with the statement's result.
+            budget?.ReturnTo(heldBefore);
+            throw;
         }
 
         var written = raw.sqlite3_total_changes(db) - changesBefore;
         // changes() and last_insert_rowid() keep the last DML's values; report them only for a statement that wrote.
         var wrote = written > 0 && raw.sqlite3_stmt_readonly(stmt) == 0;
         return new StmtResult(
-            columns ?? Columns(stmt),
+            columns,
             rows,
             wrote ? raw.sqlite3_changes(db) : 0,
             wrote ? raw.sqlite3_last_insert_rowid(db) : null,
             returned + raw.sqlite3_stmt_status(stmt, raw.SQLITE_STMTSTATUS_FULLSCAN_STEP, 0),
             written,
             timeProvider.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private static HranaRequestException Stopped(sqlite3 db, ResponseBudget budget, long changesBefore) =>
+        new(budget.Stopped(wrote: raw.sqlite3_total_changes(db) > changesBefore));
+
+    private static long ResultSize(ResultColumn[] columns)
+    {
+        long size = ResultBytes;
+        foreach (var column in columns)
+        {
+            size += ColumnBytes + (column.Name?.Length ?? 0) + (column.DeclType?.Length ?? 0);
+        }
+
+        return size;
     }
 
     private static ResultColumn[] Columns(sqlite3_stmt stmt)
@@ -155,22 +197,52 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
         return columns;
     }
 
-    private static HranaValue[] ReadRow(sqlite3_stmt stmt, int count)
+    // Null when the row does not fit the response's budget; a text or blob is sized before it is copied out of SQLite, so a
+    // value past the limit never reaches managed memory.
+    private static HranaValue[]? ReadRow(sqlite3_stmt stmt, int count, ResponseBudget budget)
     {
         var row = new HranaValue[count];
+        long size = RowBytes;
         for (var i = 0; i < count; i++)
         {
-            row[i] = raw.sqlite3_column_type(stmt, i) switch
+            switch (raw.sqlite3_column_type(stmt, i))
             {
-                raw.SQLITE_INTEGER => new HranaValue(HranaValueKind.Integer, Integer: raw.sqlite3_column_int64(stmt, i)),
-                raw.SQLITE_FLOAT => new HranaValue(HranaValueKind.Float, Float: raw.sqlite3_column_double(stmt, i)),
-                raw.SQLITE_TEXT => new HranaValue(HranaValueKind.Text, Text: raw.sqlite3_column_text(stmt, i).utf8_to_string() ?? ""),
-                raw.SQLITE_BLOB => new HranaValue(HranaValueKind.Blob, Blob: raw.sqlite3_column_blob(stmt, i).ToArray()),
-                _ => HranaValue.Null,
-            };
+                case raw.SQLITE_INTEGER:
+                    size += SmallValueBytes;
+                    row[i] = new HranaValue(HranaValueKind.Integer, Integer: raw.sqlite3_column_int64(stmt, i));
+                    break;
+                case raw.SQLITE_FLOAT:
+                    size += SmallValueBytes;
+                    row[i] = new HranaValue(HranaValueKind.Float, Float: raw.sqlite3_column_double(stmt, i));
+                    break;
+                case raw.SQLITE_TEXT:
+                    // UTF-8 bytes, without JSON escapes: the libSQL server's estimate too.
+                    size += TextValueBytes + raw.sqlite3_column_bytes(stmt, i);
+                    if (!budget.CanTake(size))
+                    {
+                        return null;
+                    }
+
+                    row[i] = new HranaValue(HranaValueKind.Text, Text: raw.sqlite3_column_text(stmt, i).utf8_to_string() ?? "");
+                    break;
+                case raw.SQLITE_BLOB:
+                    // The length of a zeroblob() is known without building it.
+                    size += BlobValueBytes + ((raw.sqlite3_column_bytes(stmt, i) + 2L) / 3 * 4);
+                    if (!budget.CanTake(size))
+                    {
+                        return null;
+                    }
+
+                    row[i] = new HranaValue(HranaValueKind.Blob, Blob: raw.sqlite3_column_blob(stmt, i).ToArray());
+                    break;
+                default:
+                    size += SmallValueBytes;
+                    row[i] = HranaValue.Null;
+                    break;
+            }
         }
 
-        return row;
+        return budget.TryTake(size) ? row : null;
     }
 
     private static sqlite3_stmt PrepareSingle(HranaStream stream, string sql)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Testing;
 
 namespace Benchmarks;
@@ -56,19 +55,7 @@ internal sealed class ServiceUnderTest : IDisposable
     /// A field of /proc/&lt;pid&gt;/status in MiB: VmRSS (resident now), VmHWM (peak resident), or the parts of VmRSS:
     /// RssAnon (heaps), RssFile (mapped files: the runtime and assemblies), RssShmem (shared memory: SQLite's WAL indexes).
     /// </summary>
-    public double StatusMebibytes(string field)
-    {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
-        {
-            if (line.StartsWith(field + ":", StringComparison.Ordinal))
-            {
-                var kilobytes = long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                return kilobytes / 1024.0;
-            }
-        }
-
-        throw new InvalidOperationException($"{field} not found in /proc/{_process.Id}/status.");
-    }
+    public double StatusMebibytes(string field) => ProcessMemory.Mebibytes(_process.Id, field);
 
     public void Dispose()
     {

@@ -31,11 +31,12 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
             ["CLERK_WEBHOOK_SECRET"] = "whsec_not base64!",
             ["ORG_SCHEMA"] = "-workspace",
             ["TRACES_PER_SECOND"] = "-1",
+            ["HRANA_MAX_RESPONSE_BYTES"] = "10MB",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
 
-        Assert.Equal(8, error.Failures.Count());
+        Assert.Equal(9, error.Failures.Count());
         Assert.Contains("HRANA_MAX_STREAMS is 'many': set a whole number from 1 to 2147483647, or unset it for the default (1000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("HRANA_STREAM_IDLE_TIMEOUT_MS is '-5': set a whole number of milliseconds from 1 to 2147483647, or unset it for the default (10000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("DURABLE_CREATES is 'maybe': set true or false, or unset it for the default (false)", error.Message, StringComparison.Ordinal);
@@ -45,6 +46,7 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
         Assert.DoesNotContain("not base64!", error.Message, StringComparison.Ordinal);
         Assert.Contains("ORG_SCHEMA is '-workspace': a database name is 1-64 characters", error.Message, StringComparison.Ordinal);
         Assert.Contains("TRACES_PER_SECOND is '-1'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HRANA_MAX_RESPONSE_BYTES is '10MB': set a whole number from 1", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(new DatabaseLayout(_dataDirectory).PlatformDatabasePath), "nothing runs before the settings are checked");
     }
 
@@ -79,6 +81,7 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "Schemas"), platform.SchemasDirectory);
         var hrana = services.GetRequiredService<HranaOptions>();
         Assert.Equal((TimeSpan.FromSeconds(10), 1000, 32), (hrana.StreamIdleTimeout, hrana.MaxStreams, hrana.MaxStreamsPerCaller));
+        Assert.Equal((10L << 20, 32L << 20), (hrana.MaxResponseBytes, hrana.MaxTotalResponseBytes));
         var migrations = services.GetRequiredService<MigrationOptions>();
         Assert.Equal((2 * Environment.ProcessorCount, TimeSpan.Zero), (migrations.Parallelism, migrations.TaskDelay));
         Assert.Null(services.GetRequiredService<ClerkWebhookOptions>().SigningKey);
