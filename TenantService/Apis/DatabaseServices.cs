@@ -10,6 +10,9 @@ internal sealed record DatabaseServices(
     DatabaseCatalog Catalog,
     DatabaseProvisioner Provisioner,
     TenantConnectionCache Connections,
+    RunningDumps Dumps,
+    TimeProvider Time,
+    ILogger<DatabaseServices> Logger,
     PlatformOptions Options)
 {
     public DatabaseView View(DatabaseEntry entry) => new(
