@@ -24,6 +24,12 @@ public sealed record PlatformOptions
     /// <summary>How often the Redis metadata is checked for a flush or a failed publish (<c>METADATA_CHECK_INTERVAL_MS</c>).</summary>
     public TimeSpan MetadataCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest a dump (<c>GET .../dump</c>, <c>/dump.sql</c>) may run before it is stopped, its text ending in an error line
+    /// (<c>DUMP_TIMEOUT_MS</c>). The statement limit does not apply to a dump's reads; this bounds the whole dump instead.
+    /// </summary>
+    public TimeSpan DumpTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The <c>Hostname</c> of a database: the gateway's host and its libSQL path, <c>localhost:8080/db/name</c>.</summary>
     /// <param name="databaseName">The database.</param>
     /// <returns>The host and path prefix.</returns>
@@ -45,6 +51,7 @@ public sealed record PlatformOptions
             SchemasDirectory = settings.FullPath("SCHEMAS_DIR", defaults.SchemasDirectory),
             DurableCreates = settings.Flag("DURABLE_CREATES", defaults.DurableCreates),
             MetadataCheckInterval = settings.Milliseconds("METADATA_CHECK_INTERVAL_MS", defaults.MetadataCheckInterval, minimum: 1),
+            DumpTimeout = settings.Milliseconds("DUMP_TIMEOUT_MS", defaults.DumpTimeout, minimum: 1),
         };
     }
 }

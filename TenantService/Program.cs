@@ -11,6 +11,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseServerTiming();
+app.UseGatewayClientAddress();
 app.MapDefaultEndpoints();
 app.MapDatabasesApi();
 app.MapQuarantineApi();

@@ -24,6 +24,10 @@ internal static class PlatformSettings
         ("HRANA_STREAM_IDLE_TIMEOUT_MS", null),
         ("HRANA_MAX_STREAMS", null),
         ("HRANA_MAX_STREAMS_PER_CALLER", null),
+        ("HRANA_MAX_STREAMS_PER_DATABASE", null),
+        ("HRANA_MAX_STREAMS_PER_ADDRESS", null),
+        ("HRANA_PLATFORM_RESERVED_STREAMS", null),
+        ("DUMP_TIMEOUT_MS", null),
     ];
 
     public static string DataDirectory(IConfiguration configuration) =>

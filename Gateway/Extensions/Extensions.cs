@@ -21,6 +21,7 @@ internal static class Extensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(TenantForwarding.AddTenantHeaders)
+            .AddTransforms(ClientAddressForwarding.AddSignedClientAddress)
             // Cluster addresses are resource names (http://todoservice); service discovery expands each into one destination per replica.
             .AddServiceDiscoveryDestinationResolver();
         builder.Services.AddSingleton<ILoadBalancingPolicy, TenantRendezvousPolicy>();

@@ -25,7 +25,10 @@ public static class SqlDumpWriter
     /// </summary>
     /// <param name="connection">An open connection.</param>
     /// <param name="writer">Where the SQL goes.</param>
-    /// <param name="cancellationToken">Stops the dump between rows.</param>
+    /// <param name="cancellationToken">
+    /// Stops the dump between rows. Writes are not cancelled: a cancelled write breaks an HTTP response off mid-line, where
+    /// the caller may still want to end it with an explanation.
+    /// </param>
     /// <returns>A task that completes when the dump is written.</returns>
     public static async Task WriteAsync(SqliteConnection connection, TextWriter writer, CancellationToken cancellationToken = default)
     {
@@ -65,7 +68,7 @@ public static class SqlDumpWriter
         }
 
         await writer.WriteAsync("COMMIT;\n");
-        await writer.FlushAsync(cancellationToken);
+        await writer.FlushAsync(CancellationToken.None);
     }
 
     /// <summary>Writes only the <c>CREATE</c> statements of tables, indexes, views and triggers, in creation order.</summary>
@@ -172,7 +175,7 @@ public static class SqlDumpWriter
             }
 
             line.Append(");\n");
-            await writer.WriteAsync(line, cancellationToken);
+            await writer.WriteAsync(line, CancellationToken.None);
         }
     }
 

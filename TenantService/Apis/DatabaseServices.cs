@@ -13,6 +13,9 @@ internal sealed record DatabaseServices(
     DatabaseProvisioner Provisioner,
     TenantConnectionCache Connections,
     Quarantine Quarantine,
+    RunningDumps Dumps,
+    TimeProvider Time,
+    ILogger<DatabaseServices> Logger,
     PlatformOptions Options)
 {
     /// <summary>404 for a database without a record; when a file of that name is in quarantine, where it is and how to bring it back.</summary>

@@ -14,9 +14,12 @@ namespace TenantService.Apis;
 /// The Turso Platform API's database calls: <c>/v1/organizations/{org}/databases</c>. Every call needs the
 /// platform token and the configured organization; names are checked before anything touches a file.
 /// </summary>
-internal static class DatabasesApi
+internal static partial class DatabasesApi
 {
     private const string SqlContentType = "text/plain; charset=utf-8";
+
+    // A dump usually takes seconds; the running one holds the database's turn until then.
+    private const string DumpRetryAfterSeconds = "5";
 
     public static RouteGroupBuilder MapDatabasesApi(this IEndpointRouteBuilder app)
     {
@@ -116,14 +119,27 @@ internal static class DatabasesApi
     }
 
     public static Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> DumpDatabase(
-        string name, HttpContext context, [AsParameters] DatabaseServices services) =>
-        WriteSqlAsync(name, context, services, SqlDumpWriter.WriteAsync);
+        string name, HttpContext context, [AsParameters] DatabaseServices services)
+    {
+        // One dump of a database at a time: a second would only double the CPU spent on the same text.
+        if (services.Dumps.TryStart(DatabaseName.Parse(name)) is not { } run)
+        {
+            context.Response.Headers.RetryAfter = DumpRetryAfterSeconds;
+            return Task.FromResult<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>>(TypedResults.Json(
+                new ErrorBody($"database '{name}' is being dumped already; one dump of a database runs at a time, retry when it has finished"),
+                statusCode: StatusCodes.Status429TooManyRequests));
+        }
+
+        context.Response.RegisterForDispose(run);
+        return WriteSqlAsync(name, context, services, SqlDumpWriter.WriteAsync);
+    }
 
     public static Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> GetDatabaseSchema(
         string name, HttpContext context, [AsParameters] DatabaseServices services) =>
         WriteSqlAsync(name, context, services, SqlDumpWriter.WriteSchemaAsync);
 
-    // A reader from the tenant connection cache, handed back when the response ends.
+    // A reader from the tenant connection cache, handed back when the response ends. The client leaving or DUMP_TIMEOUT_MS
+    // passing interrupts the SQL at once; a dump stopped by the time limit ends in an error line instead of COMMIT.
     private static async Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> WriteSqlAsync(
         string name,
         HttpContext context,
@@ -147,10 +163,25 @@ internal static class DatabasesApi
         return TypedResults.Stream(
             async stream =>
             {
-                // A client that gives up stops the dump's statements too.
-                using var interrupt = context.RequestAborted.Register(static connection => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)connection!).Handle), lease.Connection);
+                var limit = services.Options.DumpTimeout;
+                using var timeLimit = new CancellationTokenSource(limit, services.Time);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeLimit.Token);
+                using var interrupt = stop.Token.Register(static connection => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)connection!).Handle), lease.Connection);
                 await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-                await write(lease.Connection, writer, context.RequestAborted);
+                try
+                {
+                    await write(lease.Connection, writer, stop.Token);
+                }
+                catch (Exception exception) when (exception is OperationCanceledException or SqliteException
+                    && timeLimit.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                {
+                    LogDumpTimedOut(services.Logger, name, (long)limit.TotalMilliseconds);
+                    // The status went out with the first rows, so the text says it. Not a comment: replaying it fails on this
+                    // line, and without its COMMIT nothing before it is kept. (Aborting the connection instead would lose this line.)
+                    var error = $"\nERROR: the dump of '{name}' ran longer than DUMP_TIMEOUT_MS ({(long)limit.TotalMilliseconds} ms) allows and stopped here; " +
+                        "the text above is incomplete. Ask the operator to raise DUMP_TIMEOUT_MS.\n";
+                    await writer.WriteAsync(error.AsMemory(), context.RequestAborted);
+                }
             },
             SqlContentType);
     }
@@ -168,4 +199,7 @@ internal static class DatabasesApi
     }
 
     private static NotFound<ErrorBody> NotFound(string name) => TypedResults.NotFound(new ErrorBody($"database '{name}' not found"));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dump of database {Database} ran longer than DUMP_TIMEOUT_MS ({LimitMs} ms) and was stopped")]
+    private static partial void LogDumpTimedOut(ILogger logger, string database, long limitMs);
 }

@@ -41,6 +41,7 @@ internal static class Extensions
         services.AddSingleton<ChildTemplates>();
         services.AddSingleton<ChildFilePool>();
         services.AddSingleton<DatabaseCloser>();
+        services.AddSingleton<RunningDumps>();
         services.AddSingleton<DatabaseProvisioner>();
         services.AddSingleton<Quarantine>();
         services.AddSingleton<DatabaseReconciler>();

@@ -72,7 +72,7 @@ internal static partial class HranaApi
             return BadRequest(exception.Message);
         }
 
-        var (stream, streamError) = await OpenOrResumeAsync(database, batonOf(request), context.User, services);
+        var (stream, streamError) = await OpenOrResumeAsync(database, batonOf(request), context, services);
         if (stream is null)
         {
             return streamError!;
@@ -111,8 +111,9 @@ internal static partial class HranaApi
         return answer(services.Streams.Release(stream), outcome);
     }
 
-    private static async ValueTask<(HranaStream? Stream, HranaHttpError? Error)> OpenOrResumeAsync(DatabaseName database, string? baton, ClaimsPrincipal user, HranaServices services)
+    private static async ValueTask<(HranaStream? Stream, HranaHttpError? Error)> OpenOrResumeAsync(DatabaseName database, string? baton, HttpContext context, HranaServices services)
     {
+        var user = context.User;
         var owner = OwnerOf(user, database);
         if (baton is not null)
         {
@@ -120,26 +121,28 @@ internal static partial class HranaApi
             return lookup.Stream is not null ? (lookup.Stream, null) : (null, new HranaHttpError(StatusCodes.Status400BadRequest, lookup.Error!));
         }
 
-        if (services.Streams.TryReserve(owner) is { } refusal)
+        // The address is the gateway's signed X-Forwarded-For when there is one (GatewayClientAddress), else the peer's.
+        var claim = new StreamClaim(owner, database, StreamClaim.AddressKey(context.Connection.RemoteIpAddress), user.IsPlatformCaller());
+        if (services.Streams.TryReserve(claim) is { } refusal)
         {
-            LogStreamsExhausted(services.Logger, database.Value, refusal.StatusCode);
-            return (null, new HranaHttpError(refusal.StatusCode, refusal.Error));
+            LogStreamsExhausted(services.Logger, database.Value, refusal.StatusCode, refusal.Error.Message);
+            return (null, new HranaHttpError(refusal.StatusCode, refusal.Error, refusal.RetryAfter));
         }
 
         try
         {
-            var (stream, status) = await services.Streams.OpenAsync(database, owner);
+            var (stream, status) = await services.Streams.OpenAsync(claim);
             if (stream is not null)
             {
                 return (stream, null);
             }
 
-            services.Streams.Unreserve(owner);
+            services.Streams.Unreserve(claim);
             return (null, status == TenantAccessStatus.NotFound ? NotFound(database) : Unavailable(database));
         }
         catch
         {
-            services.Streams.Unreserve(owner);
+            services.Streams.Unreserve(claim);
             throw;
         }
     }
@@ -156,6 +159,6 @@ internal static partial class HranaApi
 
     private static HranaHttpError BadRequest(string message) => new(StatusCodes.Status400BadRequest, new HranaError(message, HranaErrorCodes.ProtocolError));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A libSQL stream on database {Database} was refused with {StatusCode}: the stream limit is reached")]
-    private static partial void LogStreamsExhausted(ILogger logger, string database, int statusCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A libSQL stream on database {Database} was refused with {StatusCode}: {Reason}")]
+    private static partial void LogStreamsExhausted(ILogger logger, string database, int statusCode, string reason);
 }

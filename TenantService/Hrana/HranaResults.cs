@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 
 namespace TenantService.Hrana;
@@ -37,15 +39,23 @@ internal sealed class CursorJson(string? baton, BatchResult batch) : IResult
 }
 
 /// <summary>An HTTP-level failure in the protocol's <c>Error</c> shape, <c>{"message", "code"}</c>, which libSQL clients read.</summary>
-internal sealed class HranaHttpError(int statusCode, HranaError error) : IResult
+internal sealed class HranaHttpError(int statusCode, HranaError error, TimeSpan? retryAfter = null) : IResult
 {
     public int StatusCode { get; } = statusCode;
 
     public HranaError Error { get; } = error;
 
+    /// <summary>When a refused request may succeed if sent again (<c>Retry-After</c>, whole seconds).</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCode;
+        if (RetryAfter is { } wait)
+        {
+            httpContext.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
         httpContext.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter);
         Error.WriteTo(writer);

@@ -9,7 +9,7 @@ namespace TenantService.Hrana;
 /// A Hrana stream: its own guarded connection to one database from the tenant connection cache, owned by one caller,
 /// with the SQL texts it stored. Used by one pipeline at a time; between pipelines the registry keeps it under its current baton.
 /// </summary>
-internal sealed class HranaStream(TenantStream connection, string owner, TimeSpan maxTransaction) : IDisposable
+internal sealed class HranaStream(TenantStream connection, StreamClaim claim, TimeSpan maxTransaction) : IDisposable
 {
     private readonly Dictionary<int, string> _storedSql = [];
     private bool _stateful;
@@ -24,8 +24,11 @@ internal sealed class HranaStream(TenantStream connection, string owner, TimeSpa
     /// <summary>The database's metadata in the connection cache (name, kind, version).</summary>
     public TenantRecord Database => Lease.Tenant;
 
+    /// <summary>Who the stream's slot is counted against.</summary>
+    public StreamClaim Claim { get; } = claim;
+
     /// <summary>The caller and database the stream is bound to; a baton works only for them.</summary>
-    public string Owner { get; } = owner;
+    public string Owner => Claim.Owner;
 
     /// <summary>Set by the <c>close</c> request: the pipeline answers with a null baton and the connection goes.</summary>
     public bool IsClosed { get; private set; }

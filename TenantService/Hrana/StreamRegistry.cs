@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Net;
 using System.Security.Cryptography;
 using Tenancy.Connections;
 using Tenancy.Databases;
@@ -9,7 +10,8 @@ namespace TenantService.Hrana;
 /// The open streams between pipelines, each under its current baton: 256 random bits, replaced on every pipeline,
 /// valid only for the caller and database that opened the stream. Streams idle longer than the timeout are closed
 /// (their transaction rolled back); their batons are remembered for a while so that a late client hears
-/// "expired" instead of "invalid". The number of open streams is bounded in total and per caller.
+/// "expired" instead of "invalid". Open streams are bounded in total, per caller, and for everyone but the platform
+/// token per database and per client address, with a reserve of the total that only the platform token may use.
 /// </summary>
 internal sealed partial class StreamRegistry : IDisposable
 {
@@ -19,6 +21,8 @@ internal sealed partial class StreamRegistry : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HranaStream> _idle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perCaller = new(StringComparer.Ordinal);
+    private readonly Dictionary<DatabaseName, int> _perDatabase = [];
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
     private readonly Dictionary<string, long> _expired = new(StringComparer.Ordinal);
     private readonly Queue<(string Baton, long At)> _expiredOrder = new();
     private readonly HranaOptions _options;
@@ -38,46 +42,71 @@ internal sealed partial class StreamRegistry : IDisposable
         _sweeper = timeProvider.CreateTimer(_ => Sweep(), null, period, period);
     }
 
-    /// <summary>Reserves a slot for a new stream of <paramref name="owner"/>; null when allowed, else the refusal.</summary>
-    public StreamRefusal? TryReserve(string owner)
+    /// <summary>Reserves a slot for a new stream of <paramref name="claim"/>; null when allowed, else the refusal.</summary>
+    public StreamRefusal? TryReserve(StreamClaim claim)
     {
         lock (_lock)
         {
-            if (_open >= _options.MaxStreams)
-            {
-                return new StreamRefusal(StatusCodes.Status503ServiceUnavailable, new HranaError(
-                    $"The server has {_options.MaxStreams} open streams, its limit; close streams (send a 'close' request) or retry shortly.",
-                    HranaErrorCodes.StreamsExhausted));
-            }
-
-            var mine = _perCaller.GetValueOrDefault(owner);
+            // A caller over its own share hears so (429) before the whole service's state (503).
+            var mine = _perCaller.GetValueOrDefault(claim.Owner);
             if (mine >= _options.MaxStreamsPerCaller)
             {
-                return new StreamRefusal(StatusCodes.Status429TooManyRequests, new HranaError(
-                    $"You have {mine} open streams on this database, the limit per caller; end pipelines with a 'close' request or let idle streams expire.",
-                    HranaErrorCodes.StreamsExhausted));
+                return TooMany($"You have {mine} open streams on this database, the limit per caller (HRANA_MAX_STREAMS_PER_CALLER)");
+            }
+
+            if (!claim.IsPlatform)
+            {
+                if (_perDatabase.GetValueOrDefault(claim.Database) is var onDatabase && onDatabase >= _options.MaxStreamsPerDatabase)
+                {
+                    return TooMany($"Database '{claim.Database.Value}' has {onDatabase} open streams, its share of the server's (HRANA_MAX_STREAMS_PER_DATABASE)");
+                }
+
+                if (claim.Address is { } address && _perAddress.GetValueOrDefault(address) is var fromAddress && fromAddress >= _options.MaxStreamsPerAddress)
+                {
+                    return TooMany($"Your address has {fromAddress} open streams, its share of the server's (HRANA_MAX_STREAMS_PER_ADDRESS)");
+                }
+            }
+
+            // The reserve is the platform token's alone: everyone else stops short of it.
+            var limit = claim.IsPlatform ? _options.MaxStreams : _options.MaxStreams - _options.PlatformReservedStreams;
+            if (_open >= limit)
+            {
+                return new StreamRefusal(StatusCodes.Status503ServiceUnavailable, new HranaError(
+                    claim.IsPlatform
+                        ? $"The server has {_open} open streams, its limit (HRANA_MAX_STREAMS); close streams (send a 'close' request) or retry shortly."
+                        : $"The server has {_open} open streams, all it gives callers other than the platform token (HRANA_MAX_STREAMS less HRANA_PLATFORM_RESERVED_STREAMS); retry shortly.",
+                    HranaErrorCodes.StreamsExhausted), _options.RetryAfter);
             }
 
             _open++;
-            _perCaller[owner] = mine + 1;
+            _perCaller[claim.Owner] = mine + 1;
+            if (!claim.IsPlatform)
+            {
+                Count(_perDatabase, claim.Database, +1);
+                if (claim.Address is { } counted)
+                {
+                    Count(_perAddress, counted, +1);
+                }
+            }
+
             return null;
         }
     }
 
     /// <summary>Gives back a slot reserved with <see cref="TryReserve"/> whose stream was never opened, or whose stream was disposed.</summary>
-    public void Unreserve(string owner)
+    public void Unreserve(StreamClaim claim)
     {
         lock (_lock)
         {
             _open--;
-            var mine = _perCaller.GetValueOrDefault(owner) - 1;
-            if (mine <= 0)
+            Count(_perCaller, claim.Owner, -1);
+            if (!claim.IsPlatform)
             {
-                _perCaller.Remove(owner);
-            }
-            else
-            {
-                _perCaller[owner] = mine;
+                Count(_perDatabase, claim.Database, -1);
+                if (claim.Address is { } address)
+                {
+                    Count(_perAddress, address, -1);
+                }
             }
         }
     }
@@ -142,17 +171,17 @@ internal sealed partial class StreamRegistry : IDisposable
     }
 
     /// <summary>Opens a new stream in a slot reserved with <see cref="TryReserve"/>: a connection from the tenant connection cache, or why there is none.</summary>
-    public async ValueTask<(HranaStream? Stream, TenantAccessStatus Status)> OpenAsync(DatabaseName database, string owner)
+    public async ValueTask<(HranaStream? Stream, TenantAccessStatus Status)> OpenAsync(StreamClaim claim)
     {
-        var access = await _cache.OpenStreamAsync(database);
-        return (access.Stream is { } connection ? new HranaStream(connection, owner, _options.MaxTransactionDuration) : null, access.Status);
+        var access = await _cache.OpenStreamAsync(claim.Database);
+        return (access.Stream is { } connection ? new HranaStream(connection, claim, _options.MaxTransactionDuration) : null, access.Status);
     }
 
     /// <summary>Closes a stream that is not idle in the registry (in use, or just taken out); a clean connection is kept for reuse.</summary>
     public void Close(HranaStream stream)
     {
         stream.Dispose();
-        Unreserve(stream.Owner);
+        Unreserve(stream.Claim);
     }
 
     /// <summary>Closes every stream idle longer than the timeout and forgets old expired batons.</summary>
@@ -228,6 +257,22 @@ internal sealed partial class StreamRegistry : IDisposable
 
     private static HranaError ExpiredError { get; } = new("The stream has expired due to inactivity; its transaction, if any, was rolled back.", HranaErrorCodes.StreamExpired);
 
+    private StreamRefusal TooMany(string what) => new(StatusCodes.Status429TooManyRequests, new HranaError(
+        $"{what}. End pipelines with a 'close' request or let idle streams expire, then retry.", HranaErrorCodes.StreamsExhausted), _options.RetryAfter);
+
+    private static void Count<TKey>(Dictionary<TKey, int> counts, TKey key, int change) where TKey : notnull
+    {
+        var count = counts.GetValueOrDefault(key) + change;
+        if (count <= 0)
+        {
+            counts.Remove(key);
+        }
+        else
+        {
+            counts[key] = count;
+        }
+    }
+
     private void RememberExpired(string baton)
     {
         if (_expiredOrder.Count >= RememberedExpiredBatons && _expiredOrder.TryDequeue(out var oldest))
@@ -257,5 +302,5 @@ internal sealed partial class StreamRegistry : IDisposable
 /// <summary>The stream under a baton, or the protocol error that says why there is none.</summary>
 internal readonly record struct StreamLookup(HranaStream? Stream, HranaError? Error);
 
-/// <summary>Why no new stream could be opened: the HTTP status and the protocol error.</summary>
-internal sealed record StreamRefusal(int StatusCode, HranaError Error);
+/// <summary>Why no new stream could be opened: the HTTP status, the protocol error, and when to try again.</summary>
+internal sealed record StreamRefusal(int StatusCode, HranaError Error, TimeSpan RetryAfter);

@@ -32,11 +32,13 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
             ["ORG_SCHEMA"] = "-workspace",
             ["TRACES_PER_SECOND"] = "-1",
             ["HRANA_MAX_RESPONSE_BYTES"] = "10MB",
+            ["HRANA_PLATFORM_RESERVED_STREAMS"] = "1000",
+            ["DUMP_TIMEOUT_MS"] = "0",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
 
-        Assert.Equal(9, error.Failures.Count());
+        Assert.Equal(11, error.Failures.Count());
         Assert.Contains("HRANA_MAX_STREAMS is 'many': set a whole number from 1 to 2147483647, or unset it for the default (1000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("HRANA_STREAM_IDLE_TIMEOUT_MS is '-5': set a whole number of milliseconds from 1 to 2147483647, or unset it for the default (10000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("DURABLE_CREATES is 'maybe': set true or false, or unset it for the default (false)", error.Message, StringComparison.Ordinal);
@@ -47,6 +49,9 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
         Assert.Contains("ORG_SCHEMA is '-workspace': a database name is 1-64 characters", error.Message, StringComparison.Ordinal);
         Assert.Contains("TRACES_PER_SECOND is '-1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("HRANA_MAX_RESPONSE_BYTES is '10MB': set a whole number from 1", error.Message, StringComparison.Ordinal);
+        // The reserve must leave everyone else at least one stream of HRANA_MAX_STREAMS (its default here, the bad value aside).
+        Assert.Contains("HRANA_PLATFORM_RESERVED_STREAMS is '1000': set a whole number from 0 to 999", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DUMP_TIMEOUT_MS is '0': set a whole number of milliseconds from 1", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(new DatabaseLayout(_dataDirectory).PlatformDatabasePath), "nothing runs before the settings are checked");
     }
 
@@ -82,6 +87,8 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
         var hrana = services.GetRequiredService<HranaOptions>();
         Assert.Equal((TimeSpan.FromSeconds(10), 1000, 32), (hrana.StreamIdleTimeout, hrana.MaxStreams, hrana.MaxStreamsPerCaller));
         Assert.Equal((10L << 20, 32L << 20), (hrana.MaxResponseBytes, hrana.MaxTotalResponseBytes));
+        Assert.Equal((100, 62, 62), (hrana.PlatformReservedStreams, hrana.MaxStreamsPerDatabase, hrana.MaxStreamsPerAddress));
+        Assert.Equal(TimeSpan.FromMinutes(5), platform.DumpTimeout);
         var migrations = services.GetRequiredService<MigrationOptions>();
         Assert.Equal((2 * Environment.ProcessorCount, TimeSpan.Zero), (migrations.Parallelism, migrations.TaskDelay));
         Assert.Null(services.GetRequiredService<ClerkWebhookOptions>().SigningKey);
