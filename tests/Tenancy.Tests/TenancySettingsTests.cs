@@ -87,7 +87,12 @@ public sealed class TenancySettingsTests
 
     private static IHost HostWith(Dictionary<string, string?> settings)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            // A local run's environment: outside Development the dev issuer is refused when no Clerk setting is set.
+            EnvironmentName = Environments.Development,
+        });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddTenantConnectionCache();
         builder.AddTenantSchemas();
