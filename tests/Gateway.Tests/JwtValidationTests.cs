@@ -226,6 +226,19 @@ public sealed class JwtValidationTests(ClerkGatewayFixture gateway) : IClassFixt
         AssertRefused(response, "RS256");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("c2lnbmF0dXJl")]
+    public async Task AnUnsignedTokenIsRefused(string signature)
+    {
+        var header = Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""");
+        var now = gateway.Clock.GetUtcNow().ToUnixTimeSeconds();
+
+        var response = await gateway.Client.GetAsync("/api/todos", $"{header}.{Base64UrlEncoder.Encode(Payload(now.ToString(CultureInfo.InvariantCulture)))}.{signature}");
+
+        AssertRefused(response, "RS256");
+    }
+
     [Fact]
     public async Task TheDumpRouteNeedsASessionToken()
     {
