@@ -5,7 +5,8 @@
 document.addEventListener('change', event => {
     const input = event.target;
     if (input instanceof HTMLInputElement && input.hasAttribute('data-submit-on-change') && input.form) {
-        input.form.requestSubmit();
+        // With a submitter: Blazor's enhanced form handling fails on a null one and the browser reloads the page.
+        input.form.requestSubmit(input.form.querySelector('button[data-change-submitter]'));
     }
 });
 
