@@ -21,13 +21,18 @@ try
     var todoservice = builder.AddReplicas<Projects.TodoService>("todoservice", builder.Configuration.GetValue("TODOSERVICE_REPLICAS", 1), secrets,
         replica => replica.WithReference(cache).WaitFor(cache));
 
-    builder.AddService<Projects.Gateway>("gateway", secrets, port: gatewayPort)
+    var gateway = builder.AddService<Projects.Gateway>("gateway", secrets, port: gatewayPort)
         .WithExternalHttpEndpoints()
         .WithReference(cache)
         .WithReference(tenantservice)
         .WithReference(todoservice)
         .WaitFor(tenantservice)
         .WaitFor(todoservice);
+
+    // The end user's pages, behind the gateway; they call the todo API back through it, so it does not wait for the gateway.
+    var webapp = builder.AddService<Projects.WebApp>("webapp", secrets)
+        .WithReference(gateway);
+    gateway.WithReference(webapp).WaitFor(webapp);
 
     builder.AddStartupReport(secrets);
 

@@ -11,6 +11,8 @@ internal static class PlatformSettings
         ("CLERK_ISSUER", null),
         ("CLERK_JWT_KEY", null),
         ("CLERK_AUTHORIZED_PARTIES", null),
+        ("CLERK_PUBLISHABLE_KEY", null),
+        ("WEBAPP_MAX_SHOWN_TODOS", null),
         // The services default these (Tenancy's TenantSchemaOptions), so the names are written once.
         ("USER_SCHEMA", null),
         ("ORG_SCHEMA", null),

@@ -9,8 +9,9 @@ using Microsoft.Net.Http.Headers;
 namespace Tenancy.Identity;
 
 /// <summary>
-/// Accepts <c>Authorization: Bearer</c> with either the platform API token or a user session token,
-/// and refuses tenant headers that a client forged: they must agree with the validated token.
+/// Accepts <c>Authorization: Bearer</c> with either the platform API token or a user session token, or a user
+/// session token in the <see cref="SessionCookie"/> (same-origin only when it changes state), and refuses tenant
+/// headers that a client forged: they must agree with the validated token.
 /// Challenges say why in <c>WWW-Authenticate</c> and in an <see cref="ErrorBody"/>.
 /// </summary>
 internal sealed partial class TenantAuthenticationHandler(
@@ -32,6 +33,13 @@ internal sealed partial class TenantAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? authorization = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(authorization) && Request.Cookies[SessionCookie.Name] is { Length: > 0 } cookie)
+        {
+            return SessionCookie.CrossSiteRefusal(Request) is { } crossSite
+                ? Refuse(TokenFailure.Invalid, crossSite)
+                : await ValidateUserTokenAsync(cookie.AsMemory().Trim());
+        }
+
         if (string.IsNullOrEmpty(authorization))
         {
             return TenantHeaders.AnyIn(Request.Headers)
@@ -59,7 +67,13 @@ internal sealed partial class TenantAuthenticationHandler(
             return Success(platform);
         }
 
-        var validation = await validator.ValidateAsync(token, digest, Context.RequestAborted);
+        return await ValidateUserTokenAsync(token, digest);
+    }
+
+    // A session cookie carries only user tokens: the platform token is never taken from a cookie.
+    private async Task<AuthenticateResult> ValidateUserTokenAsync(ReadOnlyMemory<char> token, TokenDigest? digest = null)
+    {
+        var validation = await validator.ValidateAsync(token, digest ?? TokenDigest.Of(token.Span), Context.RequestAborted);
         if (!validation.IsValid)
         {
             return Refuse(validation.Failure, validation.Description);

@@ -19,7 +19,7 @@ public sealed class ReplicaTests(ThreeReplicaPlatformFixture platform, ITestOutp
             processes.Add(await platform.App.ProcessIdAsync(replica));
         }
 
-        Assert.Equal(["tenantservice", .. ThreeReplicaPlatformFixture.Replicas, "gateway"], services);
+        Assert.Equal(["tenantservice", .. ThreeReplicaPlatformFixture.Replicas, "gateway", "webapp"], services);
         Assert.Equal(3, processes.Distinct().Count());
         Assert.All(ThreeReplicaPlatformFixture.Replicas, replica => Assert.Equal("Healthy", HealthStatus(replica)));
         for (var index = 0; index < ThreeReplicaPlatformFixture.Replicas.Length; index++)
