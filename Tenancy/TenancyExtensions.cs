@@ -29,6 +29,7 @@ public static class TenancyExtensions
         builder.Services.AddSettings(DatabaseLayout.Read);
         builder.Services.AddSettings(TenantDatabaseOptions.Read);
         builder.Services.TryAddSingleton<TenantDatabaseFactory>();
+        builder.Services.AddSettings(TenantLookupOptions.Read);
         builder.Services.TryAddSingleton<TenantMetadataStore>();
         builder.Services.TryAddSingleton<ITenantDirectory>(provider => provider.GetRequiredService<TenantMetadataStore>());
         return builder;

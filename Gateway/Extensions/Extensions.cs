@@ -45,6 +45,7 @@ internal static class Extensions
             builder.Services.AddHostedService<TenantEventsListener>();
         }
 
+        builder.Services.AddSettings(TenantLookupOptions.Read);
         builder.Services.AddSingleton<TenantProvisioner>();
         builder.Services.AddHttpClient(TenantProvisioner.HttpClientName, client => client.BaseAddress = new Uri("http://tenantservice"));
     }

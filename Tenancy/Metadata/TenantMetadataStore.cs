@@ -14,13 +14,19 @@ public sealed class TenantMetadataStore : ITenantDirectory
     private const int BatchesInFlight = 8;
 
     private readonly IConnectionMultiplexer _redis;
+    private readonly TenantLookupOptions _lookup;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a store on <paramref name="redis"/>.</summary>
     /// <param name="redis">The shared Redis connection.</param>
-    public TenantMetadataStore(IConnectionMultiplexer redis)
+    /// <param name="lookup">How long <see cref="FindAsync"/> waits for Redis; the default when null.</param>
+    /// <param name="time">The clock of that wait; the system's when null.</param>
+    public TenantMetadataStore(IConnectionMultiplexer redis, TenantLookupOptions? lookup = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         _redis = redis;
+        _lookup = lookup ?? new TenantLookupOptions();
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -74,11 +80,22 @@ public sealed class TenantMetadataStore : ITenantDirectory
     }
 
     /// <inheritdoc/>
+    /// <remarks>Answers within <see cref="TenantLookupOptions.LookupTimeout"/>, and at once while Redis is disconnected (the client would queue the command for its own 5 s).</remarks>
     public async Task<TenantRecord?> FindAsync(DatabaseName name)
     {
+        if (!_redis.IsConnected)
+        {
+            throw new TenantDirectoryUnavailableException($"Redis is not connected; the metadata of database '{name.Value}' cannot be read.");
+        }
+
         try
         {
-            return await GetAsync(name);
+            return await GetAsync(name).WaitAsync(_lookup.LookupTimeout, _time);
+        }
+        catch (TimeoutException exception) when (exception is not RedisTimeoutException)
+        {
+            throw new TenantDirectoryUnavailableException(
+                $"Redis did not answer within TENANT_LOOKUP_TIMEOUT_MS ({_lookup.LookupTimeout.TotalMilliseconds:0} ms); the metadata of database '{name.Value}' cannot be read.", exception);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

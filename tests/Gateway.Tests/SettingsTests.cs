@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Tenancy.Databases;
 using Tenancy.Identity;
+using Tenancy.Metadata;
 
 namespace Gateway.Tests;
 
@@ -61,7 +62,8 @@ public sealed class SettingsTests : IAsyncLifetime
 
         Assert.Equal(50, services.GetRequiredService<TenantRateLimitOptions>().RequestsPerSecond);
         var provisioning = services.GetRequiredService<ProvisioningOptions>();
-        Assert.Equal(("local", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1)), (provisioning.Organization, provisioning.CreationTimeout, provisioning.LookupTimeout));
+        Assert.Equal(("local", TimeSpan.FromSeconds(30)), (provisioning.Organization, provisioning.CreationTimeout));
+        Assert.Equal(TimeSpan.FromSeconds(1), services.GetRequiredService<TenantLookupOptions>().LookupTimeout);
         Assert.Equal("todos-schema", services.GetRequiredService<TenantSchemaOptions>().UserSchema.Value);
         var identity = services.GetRequiredService<TenantIdentityOptions>();
         Assert.Equal((TokenIssuerMode.Dev, GatewayFactory.PlatformToken), (identity.Mode, identity.PlatformApiToken));
