@@ -15,6 +15,7 @@ namespace Benchmarks;
 /// <c>todos [--tenants N] [--concurrency C] [--seconds S] [--zipf s]</c>: todoservice under a Zipf load over N tenants.
 /// <c>startup [--runs N]</c>: the built AppHost, from process start to its ready line, N times.
 /// <c>idle-memory</c>: what the AppHost and every process it starts hold (PSS) when idle.
+/// <c>page [--requests N] [--telemetry off]</c>: the web app's todos page, warm: latency inside and at the client, and its weight.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -32,6 +33,8 @@ internal static class BenchmarkCommand
                 return await GatewayBenchmark.RunAsync(Option(args, "--users", 200), Option(args, "--todos", 20), Option(args, "--concurrency", 16), seconds, Option(args, "--rounds", 3));
             case "hrana-vs-api":
                 return await HranaVsApiBenchmark.RunAsync(Option(args, "--users", 20), Option(args, "--todos", 50), Option(args, "--concurrency", 16), seconds, !args.Contains("off"));
+            case "page":
+                return await PageBenchmark.RunAsync(Option(args, "--requests", 1000), !args.Contains("off"));
         }
 
         if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate" or "webhook-ready" or "todos"))
@@ -46,7 +49,8 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- startup [--runs 5]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- idle-memory");
+                "       dotnet run -c Release --project tests/Benchmarks -- idle-memory\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- page [--requests 1000] [--telemetry off]");
             return 2;
         }
 
