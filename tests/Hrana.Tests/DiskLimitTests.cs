@@ -20,14 +20,11 @@ public sealed class DiskLimitTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Rows = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) SELECT randomblob(4000) FROM n";
     private const long TableBytes = 1000L * 4096;
 
-    private readonly RedisFixture _redis = new();
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "disk-tests-" + Guid.NewGuid().ToString("N"));
-    private TenantServiceProcess _service = null!;
+    private IsolatedTenantService _isolated = null!;
 
     public async Task InitializeAsync()
     {
-        await _redis.InitializeAsync();
-        _service = await TenantServiceProcess.StartAsync(_dataDirectory, _redis.ConnectionString, HranaApp.PlatformToken, new Dictionary<string, string>
+        _isolated = await IsolatedTenantService.StartAsync(new Dictionary<string, string>
         {
             ["Tenancy__MaxWalSizeBytes"] = WalBound.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Tenancy__MaxTempSizeBytes"] = TempCap.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -36,19 +33,9 @@ public sealed class DiskLimitTests(ITestOutputHelper output) : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _redis.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Cleaned with the temp folder eventually.
-        }
-    }
+    public async Task DisposeAsync() => await _isolated.DisposeAsync();
+
+    private TenantServiceProcess Service => _isolated.Process;
 
     [Fact]
     public async Task AReaderHoldingAnOldSnapshotCannotGrowTheWalPastItsBound()
@@ -63,7 +50,7 @@ public sealed class DiskLimitTests(ITestOutputHelper output) : IAsyncLifetime
 
         var reader = Client("wal-attack");
         await reader.PipelineAsync(Execute("BEGIN"), Execute("SELECT count(*) FROM t"));
-        var wal = new DatabaseLayout(_dataDirectory).DatabasePath(DatabaseName.Parse("wal-attack")) + "-wal";
+        var wal = new DatabaseLayout(_isolated.DataDirectory).DatabasePath(DatabaseName.Parse("wal-attack")) + "-wal";
         long largestWal = 0;
         JsonNode? readerError = null;
         const int Rewrites = 30;
@@ -114,7 +101,7 @@ public sealed class DiskLimitTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var result = (await attacker.PipelineAsync(Execute($"INSERT INTO junk {Rows}")))[0]!;
             full ??= (string?)result["type"] == "error" ? result["error"]!.AsObject() : null;
-            largestTemp = Math.Max(largestTemp, DeletedFileBytes(_service.ProcessId));
+            largestTemp = Math.Max(largestTemp, DeletedFileBytes(Service.ProcessId));
             await neighbour.QueryAsync("INSERT INTO log VALUES (1)");
         }
 
@@ -153,11 +140,11 @@ public sealed class DiskLimitTests(ITestOutputHelper output) : IAsyncLifetime
         return total;
     }
 
-    private HranaClient Client(string database) => new(_service.Client, database);
+    private HranaClient Client(string database) => new(Service.Client, database);
 
     private async Task CreateAsync(string name)
     {
-        using var response = await _service.Client.PostAsJsonAsync("/v1/organizations/local/databases", new { name });
+        using var response = await Service.Client.PostAsJsonAsync("/v1/organizations/local/databases", new { name });
         Assert.True(response.IsSuccessStatusCode, $"creating {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }

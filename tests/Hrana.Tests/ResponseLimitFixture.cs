@@ -8,32 +8,23 @@ public sealed class ResponseLimitFixture : IAsyncLifetime
 {
     public const string Database = "response-limits";
 
-    private readonly RedisFixture _redis = new();
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hrana-limits-").FullName;
+    private IsolatedTenantService _isolated = null!;
 
-    public TenantServiceProcess Service { get; private set; } = null!;
+    public TenantServiceProcess Service => _isolated.Process;
 
-    public async Task InitializeAsync()
-    {
-        await _redis.InitializeAsync();
+    public async Task InitializeAsync() =>
         // A statement time limit no test reaches, so that what is stopped is stopped by a response limit however busy the machine.
-        Service = await StartAsync(_dataDirectory, _redis.ConnectionString, new Dictionary<string, string> { ["Tenancy__StatementTimeout"] = "00:01:00" });
-    }
+        _isolated = await StartAsync(new Dictionary<string, string> { ["Tenancy__StatementTimeout"] = "00:01:00" });
 
-    public async Task DisposeAsync()
-    {
-        await Service.DisposeAsync();
-        await _redis.DisposeAsync();
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _isolated.DisposeAsync();
 
     /// <summary>A tenantservice process on its own data directory and Redis, with the <see cref="Database"/> database and extra settings.</summary>
-    public static async Task<TenantServiceProcess> StartAsync(string dataDirectory, string redis, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<IsolatedTenantService> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        var service = await TenantServiceProcess.StartAsync(dataDirectory, redis, HranaApp.PlatformToken, settings);
-        using var created = await service.Client.PostAsJsonAsync("/v1/organizations/local/databases", new { name = Database });
+        var isolated = await IsolatedTenantService.StartAsync(settings);
+        using var created = await isolated.Process.Client.PostAsJsonAsync("/v1/organizations/local/databases", new { name = Database });
         Assert.True(created.IsSuccessStatusCode, $"creating {Database}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-        return service;
+        return isolated;
     }
 }
 

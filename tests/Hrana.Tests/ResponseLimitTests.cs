@@ -143,28 +143,17 @@ public sealed class ResponseLimitTests(ResponseLimitFixture fixture, ITestOutput
     [InlineData("HRANA_MAX_TOTAL_RESPONSE_BYTES")]
     public async Task ASmallLimitIsHonoured(string setting)
     {
-        var redis = new RedisFixture();
-        await redis.InitializeAsync();
-        var dataDirectory = Directory.CreateTempSubdirectory("hrana-limits-").FullName;
-        try
-        {
-            await using var service = await ResponseLimitFixture.StartAsync(dataDirectory, redis.ConnectionString, new Dictionary<string, string> { [setting] = "65536" });
-            var client = new HranaClient(service.Client, ResponseLimitFixture.Database, "v3");
+        await using var isolated = await ResponseLimitFixture.StartAsync(new Dictionary<string, string> { [setting] = "65536" });
+        var client = new HranaClient(isolated.Process.Client, ResponseLimitFixture.Database, "v3");
 
-            // About 27 KB of JSON, then about 100 KB in small values.
-            Assert.Equal(20, HranaClient.Rows(await client.QueryAsync(RowsOf(20, "zeroblob(1000)"))).Count);
-            client.Baton = null;
-            var results = await client.PipelineAsync(Execute(RowsOf(2000, "i")), Close());
-            var error = Error(results[0]);
-            Assert.Equal(TooLarge, (string?)error["code"]);
-            Assert.Contains("64 KiB", (string?)error["message"]);
-            Assert.Contains(setting, (string?)error["message"]);
-        }
-        finally
-        {
-            await redis.DisposeAsync();
-            Directory.Delete(dataDirectory, recursive: true);
-        }
+        // About 27 KB of JSON, then about 100 KB in small values.
+        Assert.Equal(20, HranaClient.Rows(await client.QueryAsync(RowsOf(20, "zeroblob(1000)"))).Count);
+        client.Baton = null;
+        var results = await client.PipelineAsync(Execute(RowsOf(2000, "i")), Close());
+        var error = Error(results[0]);
+        Assert.Equal(TooLarge, (string?)error["code"]);
+        Assert.Contains("64 KiB", (string?)error["message"]);
+        Assert.Contains(setting, (string?)error["message"]);
     }
 
     // count rows of one column holding value.

@@ -19,16 +19,13 @@ public sealed class StreamShareTests : IAsyncLifetime
     private const int PerDatabase = 5;
     private const int PerAddress = 8;
 
-    private readonly RedisFixture _redis = new();
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "stream-shares-" + Guid.NewGuid().ToString("N"));
     private readonly string _signingKey = TestTokens.NewSigningKeyPem();
     private readonly List<HttpClient> _clients = [];
-    private TenantServiceProcess _service = null!;
+    private IsolatedTenantService _isolated = null!;
 
     public async Task InitializeAsync()
     {
-        await _redis.InitializeAsync();
-        _service = await TenantServiceProcess.StartAsync(_dataDirectory, _redis.ConnectionString, HranaApp.PlatformToken, new Dictionary<string, string>
+        _isolated = await IsolatedTenantService.StartAsync(new Dictionary<string, string>
         {
             ["DEV_JWT_SIGNING_KEY"] = _signingKey,
             ["HRANA_MAX_STREAMS"] = $"{MaxStreams}",
@@ -43,17 +40,10 @@ public sealed class StreamShareTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _clients.ForEach(client => client.Dispose());
-        await _service.DisposeAsync();
-        await _redis.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file may still be closing; the temp folder is the OS's to clean.
-        }
+        await _isolated.DisposeAsync();
     }
+
+    private TenantServiceProcess Service => _isolated.Process;
 
     [Fact]
     public async Task ManyUsersFillingTheirSharesLeaveOtherTenantsAndThePlatformTokenAbleToOpenStreams()
@@ -68,7 +58,7 @@ public sealed class StreamShareTests : IAsyncLifetime
         // Another tenant and the platform token still get streams, on their own databases and on the attackers'.
         var bystander = await UserAsync("user_bystander", "198.51.100.50");
         await bystander.PipelineAsync(Execute("SELECT 1"), Close());
-        var platform = new HranaClient(_service.Client, TestTokens.DatabaseOf("user_attacker_0"), "v3");
+        var platform = new HranaClient(Service.Client, TestTokens.DatabaseOf("user_attacker_0"), "v3");
         await platform.PipelineAsync(Execute("SELECT 1"), Close());
 
         // More users fill what is shared (MaxStreams - Reserved): then everyone else gets 503, and the platform token still gets in.
@@ -83,7 +73,7 @@ public sealed class StreamShareTests : IAsyncLifetime
         await AssertRefusedAsync(late, HttpStatusCode.ServiceUnavailable, "HRANA_PLATFORM_RESERVED_STREAMS");
         for (var i = 0; i < Reserved; i++)
         {
-            await new HranaClient(_service.Client, TestTokens.DatabaseOf("user_late"), "v3").PipelineAsync(Execute("SELECT 1"));
+            await new HranaClient(Service.Client, TestTokens.DatabaseOf("user_late"), "v3").PipelineAsync(Execute("SELECT 1"));
         }
     }
 
@@ -167,12 +157,12 @@ public sealed class StreamShareTests : IAsyncLifetime
     private async Task<HranaClient> UserAsync(string userId, string address, string? signature = null)
     {
         var database = TestTokens.DatabaseOf(userId);
-        using (var created = await _service.Client.PostAsJsonAsync("/v1/organizations/local/databases", new { name = database }))
+        using (var created = await Service.Client.PostAsJsonAsync("/v1/organizations/local/databases", new { name = database }))
         {
             Assert.True(created.IsSuccessStatusCode, $"creating {database}: {(int)created.StatusCode}");
         }
 
-        var http = new HttpClient { BaseAddress = _service.Address };
+        var http = new HttpClient { BaseAddress = Service.Address };
         _clients.Add(http);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(userId, _signingKey));
         http.DefaultRequestHeaders.Add(ForwardedForSignature.ForwardedForHeader, address);
