@@ -16,6 +16,7 @@ namespace Benchmarks;
 /// <c>startup [--runs N]</c>: the built AppHost, from process start to its ready line, N times.
 /// <c>idle-memory</c>: what the AppHost and every process it starts hold (PSS) when idle.
 /// <c>page [--requests N] [--telemetry off]</c>: the web app's todos page, warm: latency inside and at the client, and its weight.
+/// <c>physical [--count N]</c>: the disk's and SQLite's own cost (<see cref="PhysicalReference"/>), which the storage benchmarks also print.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -35,6 +36,9 @@ internal static class BenchmarkCommand
                 return await HranaVsApiBenchmark.RunAsync(Option(args, "--users", 20), Option(args, "--todos", 50), Option(args, "--concurrency", 16), seconds, !args.Contains("off"));
             case "page":
                 return await PageBenchmark.RunAsync(Option(args, "--requests", 1000), !args.Contains("off"));
+            case "physical":
+                PhysicalReference.Measure(Path.GetTempPath(), Option(args, "--count", 300)).Print();
+                return 0;
         }
 
         if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate" or "webhook-ready" or "todos"))
@@ -50,7 +54,8 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- startup [--runs 5]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- idle-memory\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- page [--requests 1000] [--telemetry off]");
+                "       dotnet run -c Release --project tests/Benchmarks -- page [--requests 1000] [--telemetry off]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- physical [--count 300]");
             return 2;
         }
 
