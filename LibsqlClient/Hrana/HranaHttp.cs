@@ -94,6 +94,11 @@ internal sealed class HranaHttp(HttpClient http, LibsqlClientOptions options)
         {
             throw new LibsqlTimeoutException(options.Timeout, exception);
         }
+        catch (OperationCanceledException exception) when (exception.CancellationToken != cancellationToken)
+        {
+            // The caller's own token, so callers can tell their cancellation from anything else.
+            throw new OperationCanceledException(exception.Message, exception, cancellationToken);
+        }
         catch (HttpRequestException exception)
         {
             // Only a connection that was never made proves the server did not receive the request.
