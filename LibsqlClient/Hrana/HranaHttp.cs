@@ -56,7 +56,10 @@ internal sealed class HranaHttp(HttpClient http, LibsqlClientOptions options)
 
     private async Task<PipelineResponse> SendAsync(Uri address, ReadOnlyMemory<byte> body, IReadOnlyList<PipelineRequest> requests, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new OneShotContent(body, Json) };
+        // SocketsHttpHandler resends on its own only what provably never reached the server (a stale pooled connection,
+        // an HTTP/2 stream refused unprocessed); the write tests in TransportTests check it.
+        using var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = Json;
         request.Headers.Authorization = _authorization;
         var (status, answer, retryAfter) = await ExchangeAsync(request, cancellationToken);
         if (status != HttpStatusCode.OK)
