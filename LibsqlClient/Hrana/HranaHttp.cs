@@ -29,7 +29,7 @@ internal sealed class HranaHttp(HttpClient http, LibsqlClientOptions options)
             Interlocked.CompareExchange(ref _version, null, version);
         }
 
-        return version.WaitAsync(cancellationToken);
+        return version.IsCompletedSuccessfully ? version : version.WaitAsync(cancellationToken);
     }
 
     /// <summary>Sends one pipeline to the stream's URL (<paramref name="baseUrl"/> or the database's) and reads its answer.</summary>
@@ -85,7 +85,7 @@ internal sealed class HranaHttp(HttpClient http, LibsqlClientOptions options)
     // One HTTP exchange within the timeout; the answer is read whole, up to MaxResponseBytes.
     private async Task<(HttpStatusCode Status, ReadOnlyMemory<byte> Body, TimeSpan? RetryAfter)> ExchangeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : new CancellationTokenSource();
         deadline.CancelAfter(options.Timeout);
         try
         {
@@ -128,9 +128,10 @@ internal sealed class HranaHttp(HttpClient http, LibsqlClientOptions options)
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(response.Content.Headers.ContentLength ?? 4096, limit) + 1);
+        var length = response.Content.Headers.ContentLength;
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(length ?? 4096, limit) + 1);
         int read;
-        while ((read = await stream.ReadAsync(buffer.GetMemory(4096), cancellationToken)) > 0)
+        while ((read = await stream.ReadAsync(buffer.GetMemory(length is null ? 4096 : 1), cancellationToken)) > 0)
         {
             buffer.Advance(read);
             if (buffer.WrittenCount > limit)

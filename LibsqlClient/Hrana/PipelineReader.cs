@@ -315,7 +315,11 @@ internal static class PipelineReader
 
         // Names are compared as UTF-8 bytes: no string per property.
         ReadOnlySpan<byte> span = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+        // Most frequent first: every value has a type and a value.
         var field = span.IsEmpty ? Field.Other
+            : span.SequenceEqual("type"u8) ? Field.Type
+            : span.SequenceEqual("value"u8) ? Field.Value
+            : span.SequenceEqual("base64"u8) ? Field.Base64
             : span.SequenceEqual("baton"u8) ? Field.Baton
             : span.SequenceEqual("base_url"u8) ? Field.BaseUrl
             : span.SequenceEqual("results"u8) ? Field.Results
@@ -330,9 +334,6 @@ internal static class PipelineReader
             : span.SequenceEqual("last_insert_rowid"u8) ? Field.LastInsertRowid
             : span.SequenceEqual("name"u8) ? Field.Name
             : span.SequenceEqual("decltype"u8) ? Field.Decltype
-            : span.SequenceEqual("type"u8) ? Field.Type
-            : span.SequenceEqual("value"u8) ? Field.Value
-            : span.SequenceEqual("base64"u8) ? Field.Base64
             : span.SequenceEqual("message"u8) ? Field.Message
             : span.SequenceEqual("code"u8) ? Field.Code
             : Field.Other;

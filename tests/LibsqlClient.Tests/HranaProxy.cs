@@ -48,6 +48,9 @@ public sealed class HranaProxy : IAsyncDisposable
     /// <summary>Every request that arrived, as <c>METHOD /path</c>, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>The distinct client connections requests arrived on.</summary>
+    public ConcurrentDictionary<string, bool> Connections { get; } = new();
+
     public bool RefuseVersion3 { get; set; }
 
     public bool MoveStreams { get; set; }
@@ -89,6 +92,7 @@ public sealed class HranaProxy : IAsyncDisposable
     {
         var path = context.Request.Path.Value!;
         Requests.Enqueue($"{context.Request.Method} {path}");
+        Connections.TryAdd(context.Connection.Id, true);
         if (RefuseVersion3 && (path.EndsWith("/v3", StringComparison.Ordinal) || path.Contains("/v3/", StringComparison.Ordinal)))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

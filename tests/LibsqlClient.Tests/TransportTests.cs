@@ -123,6 +123,21 @@ public sealed class TransportTests(LibsqlServerFixture server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequestsOneAfterAnotherReuseOneKeptAliveConnection()
+    {
+        var name = await server.CreateDatabaseAsync("keep-alive");
+        using var db = server.Open(name, _proxy.Url(name));
+
+        for (var i = 0; i < 20; i++)
+        {
+            await db.ExecuteAsync(new Statement("SELECT ?", i));
+        }
+
+        Assert.Equal(21, _proxy.Requests.Count);
+        Assert.Single(_proxy.Connections);
+    }
+
+    [Fact]
     public async Task AServerWithoutVersion3IsSpokenToInVersion2()
     {
         var name = await server.CreateDatabaseAsync("v2");
