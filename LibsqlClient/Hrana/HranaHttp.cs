@@ -14,9 +14,16 @@ internal sealed class HranaHttp(HttpClient http, LibsqlClientOptions options)
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly AuthenticationHeaderValue? _authorization = options.AuthToken is { } token ? new("Bearer", token) : null;
     private Task<int>? _version;
+    private Uri? _pipeline2;
+    private Uri? _pipeline3;
 
     /// <summary>The database's URL, ending in <c>/</c>, with <c>libsql://</c> read as <c>https://</c>.</summary>
     public Uri Url { get; } = Normalize(options.Url);
+
+    // Parsed once: a Uri costs more to build than the rest of a small request.
+    private Uri PipelineUrl(int version) => version == 3
+        ? _pipeline3 ??= new Uri(Url, "v3/pipeline")
+        : _pipeline2 ??= new Uri(Url, "v2/pipeline");
 
     /// <summary>The Hrana version the server speaks: 3 if <c>GET v3</c> answers 2xx, 2 if it answers 4xx (asked once).</summary>
     public Task<int> VersionAsync(CancellationToken cancellationToken)
@@ -38,7 +45,7 @@ internal sealed class HranaHttp(HttpClient http, LibsqlClientOptions options)
         var version = await VersionAsync(cancellationToken);
         var body = new ArrayBufferWriter<byte>(256);
         PipelineWriter.Write(body, baton, requests, version);
-        var address = new Uri(baseUrl is null ? Url : Normalize(new Uri(Url, baseUrl)), version == 3 ? "v3/pipeline" : "v2/pipeline");
+        var address = baseUrl is null ? PipelineUrl(version) : new Uri(Normalize(new Uri(Url, baseUrl)), version == 3 ? "v3/pipeline" : "v2/pipeline");
         // Resending is safe only for a fresh stream whose every statement reads.
         var retries = baton is null && requests.All(r => r.IsRead) ? options.ReadRetries : 0;
         for (var attempt = 0; ; attempt++)
