@@ -8,6 +8,7 @@ namespace Benchmarks;
 /// report latency inside the service (Server-Timing) and at the client, and throughput.
 /// <c>memory --count N [--concurrency C]</c>: provision N databases and report the service's resident memory.
 /// <c>hrana-select --count N [--concurrency C]</c>: point SELECTs through the libSQL endpoint; requests/s and latency.
+/// <c>libsql-client [--count N] [--concurrency C] [--rounds R]</c>: the C# libSQL client's per-request cost against a bare HttpClient.
 /// <c>migrate --children N [--runs R]</c>: one ADD COLUMN fanned out to N children; databases/s and write-blocked time.
 /// <c>webhook-ready --count N [--concurrency C]</c>: svix-signed user.created events; time until each user's database is ready.
 /// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S] [--rounds R]</c>: the gateway's and telemetry's cost, with wrk.
@@ -41,12 +42,13 @@ internal static class BenchmarkCommand
                 return 0;
         }
 
-        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "migrate" or "webhook-ready" or "todos"))
+        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "libsql-client" or "migrate" or "webhook-ready" or "todos"))
         {
             await Console.Error.WriteLineAsync(
                 "usage: dotnet run -c Release --project tests/Benchmarks -- create-databases --count 10000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- memory --count 100000 [--concurrency 4]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-select --count 20000 [--concurrency 16]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- libsql-client [--count 20000] [--concurrency 16] [--rounds 3]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- migrate --children 10000 [--runs 3]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- webhook-ready --count 5000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10] [--rounds 3]\n" +
@@ -59,8 +61,8 @@ internal static class BenchmarkCommand
             return 2;
         }
 
-        var count = Option(args, "--count", args[0] switch { "memory" => 100_000, "hrana-select" => 20_000, _ => 10_000 });
-        var concurrency = Option(args, "--concurrency", args[0] switch { "memory" => 4, "hrana-select" or "todos" => 16, _ => 1 });
+        var count = Option(args, "--count", args[0] switch { "memory" => 100_000, "hrana-select" or "libsql-client" => 20_000, _ => 10_000 });
+        var concurrency = Option(args, "--concurrency", args[0] switch { "memory" => 4, "hrana-select" or "libsql-client" or "todos" => 16, _ => 1 });
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         await using var environment = await BenchmarkEnvironment.StartAsync();
         Console.WriteLine($"TenantService pid {environment.Service.ProcessId}, DATA_DIR {environment.DataDirectory}, Redis {environment.Redis}");
@@ -71,6 +73,7 @@ internal static class BenchmarkCommand
             "memory" => await MemoryBenchmark.RunAsync(environment, count, concurrency),
             "migrate" => await MigrateBenchmark.RunAsync(environment, Option(args, "--children", 10_000), Option(args, "--runs", 3)),
             "hrana-select" => await HranaSelectBenchmark.RunAsync(environment, count, concurrency),
+            "libsql-client" => await LibsqlClientBenchmark.RunAsync(environment, count, concurrency, Option(args, "--rounds", 3)),
             "webhook-ready" => await WebhookBenchmark.RunAsync(environment, count, concurrency),
             "todos" => await TodosBenchmark.RunAsync(environment, Option(args, "--tenants", 100_000), concurrency,
                 TimeSpan.FromSeconds(Option(args, "--seconds", 20)), Option(args, "--zipf", 1.0)),
