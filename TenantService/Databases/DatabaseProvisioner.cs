@@ -16,6 +16,7 @@ namespace TenantService.Databases;
 /// </summary>
 internal sealed partial class DatabaseProvisioner(
     DatabaseCatalog catalog,
+    CatalogFlush catalogFlush,
     ChildTemplates templates,
     ChildFilePool pool,
     TenantDatabaseFactory factory,
@@ -47,23 +48,29 @@ internal sealed partial class DatabaseProvisioner(
                 return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
             }
 
-            var entry = spec switch
+            var (entry, movedFrom) = spec switch
             {
-                { Seed: { } seed } => await CopySeedAsync(spec, seed, path),
+                { Seed: { } seed } => (await CopySeedAsync(spec, seed, path), null),
                 { Schema: { } schema } => CopySchema(spec, schema, path),
-                _ => WriteEmpty(spec, path),
+                _ => (WriteEmpty(spec, path), null),
             };
             if (entry is null)
             {
                 return new ProvisionResult(spec.Seed is null ? ProvisionOutcome.SchemaNotFound : ProvisionOutcome.SeedNotFound);
             }
 
-            var outcome = catalog.TryInsert(entry);
+            var outcome = catalog.TryInsert(entry, movedFrom);
             if (outcome != CatalogInsertOutcome.Inserted)
             {
                 // The name lock keeps other creates away, so this file is ours to take back.
                 DurableFile.DeleteDatabase(path);
                 return new ProvisionResult(outcome == CatalogInsertOutcome.NameTaken ? ProvisionOutcome.AlreadyExists : ProvisionOutcome.SchemaNotFound);
+            }
+
+            if (options.DurableCreates)
+            {
+                // Nothing is acknowledged before it would survive a power loss: the record (and its pending move) on disk.
+                await catalogFlush.FlushAsync();
             }
 
             LogCreated(logger, entry.Name.Value, KindName(entry.Kind), entry.Schema?.Value, entry.Version);
@@ -125,11 +132,12 @@ internal sealed partial class DatabaseProvisioner(
     private DatabaseName? SchemaOf(DatabaseSpec spec) =>
         spec.Schema ?? (spec.Seed is { } seed && catalog.Find(seed) is { Kind: DatabaseKind.Child } source ? source.Schema : null);
 
-    private DatabaseEntry? CopySchema(DatabaseSpec spec, DatabaseName schema, string path)
+    /// <summary>A child from its schema's template: a pool file renamed into place (its name returned, for the pending move) or a file written here.</summary>
+    private (DatabaseEntry? Entry, string? MovedFrom) CopySchema(DatabaseSpec spec, DatabaseName schema, string path)
     {
         if (catalog.Find(schema) is not { Kind: DatabaseKind.Schema })
         {
-            return null;
+            return (null, null);
         }
 
         ChildTemplate template;
@@ -139,19 +147,22 @@ internal sealed partial class DatabaseProvisioner(
         }
         catch (FileNotFoundException)
         {
-            return null;
+            return (null, null);
         }
 
+        string? movedFrom = null;
         if (pool.TryTake(schema, template, out var prepared))
         {
-            DurableFile.MoveFlushed(prepared, path, options.DurableCreates);
+            // The folder is flushed later for many creates at once (PendingMoves); the record's flush makes this one durable.
+            DurableFile.MoveFlushed(prepared, path, flushDirectory: false);
+            movedFrom = Path.GetFileName(prepared);
         }
         else
         {
             DurableFile.Write(path, template.Content, options.DurableCreates);
         }
 
-        return NewEntry(spec, DatabaseKind.Child, schema, template.Version);
+        return (NewEntry(spec, DatabaseKind.Child, schema, template.Version), movedFrom);
     }
 
     private async Task<DatabaseEntry?> CopySeedAsync(DatabaseSpec spec, DatabaseName seed, string path)
