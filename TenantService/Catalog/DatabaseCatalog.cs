@@ -258,14 +258,17 @@ internal sealed class DatabaseCatalog : IDisposable
         }
     }
 
-    /// <summary>Records the live blocks of a database: a migration's write block, a delete's read block.</summary>
-    public void SetBlocks(DatabaseName name, bool blockWrites, bool blockReads)
+    /// <summary>
+    /// Records the live blocks of a database: a migration's write block, a delete's read block; with <paramref name="version"/>
+    /// also its new schema version, in the same statement (a migrated child's release is one commit, not two).
+    /// </summary>
+    public void SetBlocks(DatabaseName name, bool blockWrites, bool blockReads, int? version = null)
     {
         lock (_gate)
         {
             using var command = Command(
-                "UPDATE databases SET block_writes = $writes, block_reads = $reads WHERE name = $name",
-                ("$writes", blockWrites ? 1 : 0), ("$reads", blockReads ? 1 : 0), ("$name", name.Value));
+                "UPDATE databases SET block_writes = $writes, block_reads = $reads, version = coalesce($version, version) WHERE name = $name",
+                ("$writes", blockWrites ? 1 : 0), ("$reads", blockReads ? 1 : 0), ("$version", version), ("$name", name.Value));
             command.ExecuteNonQuery();
         }
     }
