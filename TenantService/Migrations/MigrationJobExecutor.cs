@@ -216,6 +216,7 @@ internal sealed partial class MigrationJobExecutor(
         var rolling = blockOwn && !task.IsSchema;
         if (rolling)
         {
+            await migrator.OpenAheadAsync(entry, cancellationToken);
             await blocks.BlockAsync(entry);
         }
 
