@@ -32,50 +32,30 @@ internal sealed partial class DatabaseProvisioner(
     public async Task<ProvisionResult> CreateAsync(DatabaseSpec spec, CancellationToken cancellationToken)
     {
         using (await locks.AcquireAsync(spec.Name, cancellationToken))
-        // A new child is copied and recorded under its schema's migration lock, so a job's final sweep cannot miss it.
-        using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, cancellationToken) : default)
         {
-            if (catalog.Find(spec.Name) is not null)
+            var result = await RecordAsync(spec, cancellationToken);
+            if (result is not { Outcome: ProvisionOutcome.Created, Entry: { } entry })
             {
-                return new ProvisionResult(ProvisionOutcome.AlreadyExists);
-            }
-
-            var path = factory.Layout.DatabasePath(spec.Name);
-            if (File.Exists(path))
-            {
-                // Start-up removed every half-made file, so this one is a database whose record was lost: never overwrite it.
-                LogFileWithoutRecord(logger, spec.Name.Value, path);
-                return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
-            }
-
-            var (entry, movedFrom) = spec switch
-            {
-                { Seed: { } seed } => (await CopySeedAsync(spec, seed, path), null),
-                { Schema: { } schema } => CopySchema(spec, schema, path),
-                _ => (WriteEmpty(spec, path), null),
-            };
-            if (entry is null)
-            {
-                return new ProvisionResult(spec.Seed is null ? ProvisionOutcome.SchemaNotFound : ProvisionOutcome.SeedNotFound);
-            }
-
-            var outcome = catalog.TryInsert(entry, movedFrom);
-            if (outcome != CatalogInsertOutcome.Inserted)
-            {
-                // The name lock keeps other creates away, so this file is ours to take back.
-                DurableFile.DeleteDatabase(path);
-                return new ProvisionResult(outcome == CatalogInsertOutcome.NameTaken ? ProvisionOutcome.AlreadyExists : ProvisionOutcome.SchemaNotFound);
+                return result;
             }
 
             if (options.DurableCreates)
             {
                 // Nothing is acknowledged before it would survive a power loss: the record (and its pending move) on disk.
+                // Outside the schema's lock, so concurrent creates of one schema's children share a flush.
                 await catalogFlush.FlushAsync();
             }
 
-            LogCreated(logger, entry.Name.Value, KindName(entry.Kind), entry.Schema?.Value, entry.Version);
-            await metadata.PublishAsync(entry, TenantEventType.Created);
-            return new ProvisionResult(ProvisionOutcome.Created, entry);
+            // Announced under the schema's lock again, as it is now: a job's final sweep may have migrated it meanwhile, and
+            // its own announcement must not be overtaken by an older version.
+            // Not cancelled: the record is committed, and a client that gave up must not leave it unannounced.
+            using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, CancellationToken.None) : default)
+            {
+                var current = catalog.Find(entry.Name) ?? entry;
+                LogCreated(logger, current.Name.Value, KindName(current.Kind), current.Schema?.Value, current.Version);
+                await metadata.PublishAsync(current, TenantEventType.Created);
+                return result with { Entry = current };
+            }
         }
     }
 
@@ -126,6 +106,48 @@ internal sealed partial class DatabaseProvisioner(
             LogDeleted(logger, name.Value, backup);
             await metadata.RemoveAsync(name);
             return new RemovalResult(RemovalOutcome.Deleted);
+        }
+    }
+
+    /// <summary>Writes the file and commits its record, under its schema's lock; not yet flushed nor announced.</summary>
+    private async Task<ProvisionResult> RecordAsync(DatabaseSpec spec, CancellationToken cancellationToken)
+    {
+        // A new child is copied and recorded under its schema's migration lock, so a job's final sweep cannot miss it.
+        using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, cancellationToken) : default)
+        {
+            if (catalog.Find(spec.Name) is not null)
+            {
+                return new ProvisionResult(ProvisionOutcome.AlreadyExists);
+            }
+
+            var path = factory.Layout.DatabasePath(spec.Name);
+            if (File.Exists(path))
+            {
+                // Start-up removed every half-made file, so this one is a database whose record was lost: never overwrite it.
+                LogFileWithoutRecord(logger, spec.Name.Value, path);
+                return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
+            }
+
+            var (entry, movedFrom) = spec switch
+            {
+                { Seed: { } seed } => (await CopySeedAsync(spec, seed, path), null),
+                { Schema: { } schema } => CopySchema(spec, schema, path),
+                _ => (WriteEmpty(spec, path), null),
+            };
+            if (entry is null)
+            {
+                return new ProvisionResult(spec.Seed is null ? ProvisionOutcome.SchemaNotFound : ProvisionOutcome.SeedNotFound);
+            }
+
+            var outcome = catalog.TryInsert(entry, movedFrom);
+            if (outcome != CatalogInsertOutcome.Inserted)
+            {
+                // The name lock keeps other creates away, so this file is ours to take back.
+                DurableFile.DeleteDatabase(path);
+                return new ProvisionResult(outcome == CatalogInsertOutcome.NameTaken ? ProvisionOutcome.AlreadyExists : ProvisionOutcome.SchemaNotFound);
+            }
+
+            return new ProvisionResult(ProvisionOutcome.Created, entry);
         }
     }
 
