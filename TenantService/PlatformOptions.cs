@@ -16,10 +16,11 @@ public sealed record PlatformOptions
     public string SchemasDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "Schemas");
 
     /// <summary>
-    /// Flush platform.db's log and each new file's folder to disk before a create is acknowledged (<c>DURABLE_CREATES</c>).
-    /// Off by default: a create is always whole or absent, but a power loss (not a crash) may forget the last few seconds of them.
+    /// Acknowledge a create only once it would survive a power loss: platform.db's log flushed, once for all creates that
+    /// committed meanwhile (<c>DURABLE_CREATES</c>, default true). Off, a create is still whole or absent after any crash of
+    /// the service, but a power loss may forget the last second of them.
     /// </summary>
-    public bool DurableCreates { get; init; }
+    public bool DurableCreates { get; init; } = true;
 
     /// <summary>How often the Redis metadata is checked for a flush or a failed publish (<c>METADATA_CHECK_INTERVAL_MS</c>).</summary>
     public TimeSpan MetadataCheckInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -7,7 +7,8 @@ namespace TenantService.Catalog;
 /// <summary>
 /// The control plane's records in platform.db: which databases exist, their ids, kinds, schemas and
 /// versions. One connection serialised by a lock: SQLite allows one writer anyway, and reused
-/// prepared statements keep a create well under a millisecond here.
+/// prepared statements keep a create well under a millisecond here. Commits are not flushed one by one: a caller
+/// that acknowledges a change waits for <see cref="CatalogFlush"/>, which flushes the log once for every commit before it.
 /// </summary>
 internal sealed class DatabaseCatalog : IDisposable
 {
@@ -19,10 +20,10 @@ internal sealed class DatabaseCatalog : IDisposable
     private readonly SqliteCommand _find;
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _countChildren;
+    private readonly SqliteCommand _insertMove;
 
     /// <param name="connection">An open connection to platform.db.</param>
-    /// <param name="durableCommits">Flush the log on every commit (power-loss durability) instead of at checkpoints.</param>
-    public DatabaseCatalog(SqliteConnection connection, bool durableCommits)
+    public DatabaseCatalog(SqliteConnection connection)
     {
         _connection = connection;
         if (_connection.State != System.Data.ConnectionState.Open)
@@ -30,8 +31,9 @@ internal sealed class DatabaseCatalog : IDisposable
             _connection.Open();
         }
 
-        // In WAL mode NORMAL never corrupts and survives any crash of this process; only a power loss can forget the latest commits.
-        using (var synchronous = Command(durableCommits ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"))
+        // In WAL mode NORMAL never corrupts and survives any crash of this process; what must survive a power loss is flushed by
+        // CatalogFlush before it is acknowledged, once for many commits (group commit) instead of once per commit as FULL would.
+        using (var synchronous = Command("PRAGMA synchronous = NORMAL"))
         {
             synchronous.ExecuteNonQuery();
         }
@@ -47,7 +49,11 @@ internal sealed class DatabaseCatalog : IDisposable
             WHERE $schema_name IS NULL OR EXISTS (SELECT 1 FROM databases WHERE name = $schema_name AND kind = 'schema')
             """,
             "$name", "$db_id", "$kind", "$schema_name", "$group_name", "$version", "$created_at", "$block_reads", "$block_writes");
+        _insertMove = Prepare("INSERT OR REPLACE INTO pending_moves (name, source) VALUES ($name, $source)", "$name", "$source");
     }
+
+    /// <summary>The path of platform.db's write-ahead log, which <see cref="CatalogFlush"/> flushes.</summary>
+    public string LogPath => _connection.DataSource + "-wal";
 
     /// <summary>True when platform.db had no tables before this start.</summary>
     public bool WasCreated { get; private set; }
@@ -62,28 +68,93 @@ internal sealed class DatabaseCatalog : IDisposable
         }
     }
 
-    public CatalogInsertOutcome TryInsert(DatabaseEntry entry)
+    /// <summary>
+    /// Inserts a record; with <paramref name="movedFrom"/> (the pool file its database file was renamed from, not yet flushed)
+    /// also a pending move, in the same transaction, so start-up can redo a rename that a power loss took back.
+    /// </summary>
+    public CatalogInsertOutcome TryInsert(DatabaseEntry entry, string? movedFrom = null)
     {
         lock (_gate)
         {
-            var p = _insert.Parameters;
-            p[0].Value = entry.Name.Value;
-            p[1].Value = entry.DbId.ToString();
-            p[2].Value = KindText(entry.Kind);
-            p[3].Value = entry.Schema is { } schema ? schema.Value : DBNull.Value;
-            p[4].Value = entry.Group;
-            p[5].Value = entry.Version;
-            p[6].Value = entry.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-            p[7].Value = entry.BlockReads ? 1 : 0;
-            p[8].Value = entry.BlockWrites ? 1 : 0;
+            using var transaction = _connection.BeginTransaction();
+            _insert.Transaction = transaction;
+            _insertMove.Transaction = transaction;
             try
             {
-                return _insert.ExecuteNonQuery() == 1 ? CatalogInsertOutcome.Inserted : CatalogInsertOutcome.SchemaMissing;
+                var outcome = InsertLocked(entry);
+                if (outcome == CatalogInsertOutcome.Inserted && movedFrom is not null)
+                {
+                    _insertMove.Parameters[0].Value = entry.Name.Value;
+                    _insertMove.Parameters[1].Value = movedFrom;
+                    _insertMove.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+                return outcome;
             }
-            catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
+            finally
             {
-                return CatalogInsertOutcome.NameTaken;
+                _insert.Transaction = null;
+                _insertMove.Transaction = null;
             }
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> creates whose rename is not known to be on disk yet: name and pool file.</summary>
+    public IReadOnlyList<(DatabaseName Name, string Source)> PendingMoves(int limit)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT name, source FROM pending_moves ORDER BY name LIMIT $limit", ("$limit", limit));
+            using var reader = command.ExecuteReader();
+            var moves = new List<(DatabaseName, string)>();
+            while (reader.Read())
+            {
+                moves.Add((DatabaseName.Parse(reader.GetString(0)), reader.GetString(1)));
+            }
+
+            return moves;
+        }
+    }
+
+    /// <summary>Forgets pending moves whose folders are flushed; by name and source, so a later create of the same name stays.</summary>
+    public void ForgetMoves(IReadOnlyCollection<(DatabaseName Name, string Source)> moves)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var forget = Command("DELETE FROM pending_moves WHERE name = $name AND source = $source", ("$name", null), ("$source", null));
+            forget.Transaction = transaction;
+            foreach (var (name, source) in moves)
+            {
+                forget.Parameters[0].Value = name.Value;
+                forget.Parameters[1].Value = source;
+                forget.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    private CatalogInsertOutcome InsertLocked(DatabaseEntry entry)
+    {
+        var p = _insert.Parameters;
+        p[0].Value = entry.Name.Value;
+        p[1].Value = entry.DbId.ToString();
+        p[2].Value = KindText(entry.Kind);
+        p[3].Value = entry.Schema is { } schema ? schema.Value : DBNull.Value;
+        p[4].Value = entry.Group;
+        p[5].Value = entry.Version;
+        p[6].Value = entry.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        p[7].Value = entry.BlockReads ? 1 : 0;
+        p[8].Value = entry.BlockWrites ? 1 : 0;
+        try
+        {
+            return _insert.ExecuteNonQuery() == 1 ? CatalogInsertOutcome.Inserted : CatalogInsertOutcome.SchemaMissing;
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteConstraint)
+        {
+            return CatalogInsertOutcome.NameTaken;
         }
     }
 
@@ -98,6 +169,8 @@ internal sealed class DatabaseCatalog : IDisposable
                 return CatalogDeleteOutcome.HasChildren;
             }
 
+            using var forget = Command("DELETE FROM pending_moves WHERE name = $name", ("$name", name.Value));
+            forget.ExecuteNonQuery();
             using var delete = Command("DELETE FROM databases WHERE name = $name", ("$name", name.Value));
             return delete.ExecuteNonQuery() == 1 ? CatalogDeleteOutcome.Deleted : CatalogDeleteOutcome.NotFound;
         }
@@ -185,14 +258,17 @@ internal sealed class DatabaseCatalog : IDisposable
         }
     }
 
-    /// <summary>Records the live blocks of a database: a migration's write block, a delete's read block.</summary>
-    public void SetBlocks(DatabaseName name, bool blockWrites, bool blockReads)
+    /// <summary>
+    /// Records the live blocks of a database: a migration's write block, a delete's read block; with <paramref name="version"/>
+    /// also its new schema version, in the same statement (a migrated child's release is one commit, not two).
+    /// </summary>
+    public void SetBlocks(DatabaseName name, bool blockWrites, bool blockReads, int? version = null)
     {
         lock (_gate)
         {
             using var command = Command(
-                "UPDATE databases SET block_writes = $writes, block_reads = $reads WHERE name = $name",
-                ("$writes", blockWrites ? 1 : 0), ("$reads", blockReads ? 1 : 0), ("$name", name.Value));
+                "UPDATE databases SET block_writes = $writes, block_reads = $reads, version = coalesce($version, version) WHERE name = $name",
+                ("$writes", blockWrites ? 1 : 0), ("$reads", blockReads ? 1 : 0), ("$version", version), ("$name", name.Value));
             command.ExecuteNonQuery();
         }
     }
@@ -214,6 +290,7 @@ internal sealed class DatabaseCatalog : IDisposable
         {
             _find.Dispose();
             _insert.Dispose();
+            _insertMove.Dispose();
             _countChildren.Dispose();
             _connection.Dispose();
         }

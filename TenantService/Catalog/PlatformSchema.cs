@@ -32,5 +32,12 @@ internal static class PlatformSchema
         ) WITHOUT ROWID;
         CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (claimed_at);
         """,
+        // Creates whose rename from the file pool is not yet flushed to disk: start-up redoes the rename if a power loss undid it.
+        """
+        CREATE TABLE pending_moves (
+            name TEXT NOT NULL PRIMARY KEY,
+            source TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }

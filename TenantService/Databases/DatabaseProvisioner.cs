@@ -16,6 +16,7 @@ namespace TenantService.Databases;
 /// </summary>
 internal sealed partial class DatabaseProvisioner(
     DatabaseCatalog catalog,
+    CatalogFlush catalogFlush,
     ChildTemplates templates,
     ChildFilePool pool,
     TenantDatabaseFactory factory,
@@ -31,44 +32,30 @@ internal sealed partial class DatabaseProvisioner(
     public async Task<ProvisionResult> CreateAsync(DatabaseSpec spec, CancellationToken cancellationToken)
     {
         using (await locks.AcquireAsync(spec.Name, cancellationToken))
-        // A new child is copied and recorded under its schema's migration lock, so a job's final sweep cannot miss it.
-        using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, cancellationToken) : default)
         {
-            if (catalog.Find(spec.Name) is not null)
+            var result = await RecordAsync(spec, cancellationToken);
+            if (result is not { Outcome: ProvisionOutcome.Created, Entry: { } entry })
             {
-                return new ProvisionResult(ProvisionOutcome.AlreadyExists);
+                return result;
             }
 
-            var path = factory.Layout.DatabasePath(spec.Name);
-            if (File.Exists(path))
+            if (options.DurableCreates)
             {
-                // Start-up removed every half-made file, so this one is a database whose record was lost: never overwrite it.
-                LogFileWithoutRecord(logger, spec.Name.Value, path);
-                return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
+                // Nothing is acknowledged before it would survive a power loss: the record (and its pending move) on disk.
+                // Outside the schema's lock, so concurrent creates of one schema's children share a flush.
+                await catalogFlush.FlushAsync();
             }
 
-            var entry = spec switch
+            // Announced under the schema's lock again, as it is now: a job's final sweep may have migrated it meanwhile, and
+            // its own announcement must not be overtaken by an older version.
+            // Not cancelled: the record is committed, and a client that gave up must not leave it unannounced.
+            using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, CancellationToken.None) : default)
             {
-                { Seed: { } seed } => await CopySeedAsync(spec, seed, path),
-                { Schema: { } schema } => CopySchema(spec, schema, path),
-                _ => WriteEmpty(spec, path),
-            };
-            if (entry is null)
-            {
-                return new ProvisionResult(spec.Seed is null ? ProvisionOutcome.SchemaNotFound : ProvisionOutcome.SeedNotFound);
+                var current = catalog.Find(entry.Name) ?? entry;
+                LogCreated(logger, current.Name.Value, KindName(current.Kind), current.Schema?.Value, current.Version);
+                await metadata.PublishAsync(current, TenantEventType.Created);
+                return result with { Entry = current };
             }
-
-            var outcome = catalog.TryInsert(entry);
-            if (outcome != CatalogInsertOutcome.Inserted)
-            {
-                // The name lock keeps other creates away, so this file is ours to take back.
-                DurableFile.DeleteDatabase(path);
-                return new ProvisionResult(outcome == CatalogInsertOutcome.NameTaken ? ProvisionOutcome.AlreadyExists : ProvisionOutcome.SchemaNotFound);
-            }
-
-            LogCreated(logger, entry.Name.Value, KindName(entry.Kind), entry.Schema?.Value, entry.Version);
-            await metadata.PublishAsync(entry, TenantEventType.Created);
-            return new ProvisionResult(ProvisionOutcome.Created, entry);
         }
     }
 
@@ -122,14 +109,57 @@ internal sealed partial class DatabaseProvisioner(
         }
     }
 
+    /// <summary>Writes the file and commits its record, under its schema's lock; not yet flushed nor announced.</summary>
+    private async Task<ProvisionResult> RecordAsync(DatabaseSpec spec, CancellationToken cancellationToken)
+    {
+        // A new child is copied and recorded under its schema's migration lock, so a job's final sweep cannot miss it.
+        using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, cancellationToken) : default)
+        {
+            if (catalog.Find(spec.Name) is not null)
+            {
+                return new ProvisionResult(ProvisionOutcome.AlreadyExists);
+            }
+
+            var path = factory.Layout.DatabasePath(spec.Name);
+            if (File.Exists(path))
+            {
+                // Start-up removed every half-made file, so this one is a database whose record was lost: never overwrite it.
+                LogFileWithoutRecord(logger, spec.Name.Value, path);
+                return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
+            }
+
+            var (entry, movedFrom) = spec switch
+            {
+                { Seed: { } seed } => (await CopySeedAsync(spec, seed, path), null),
+                { Schema: { } schema } => CopySchema(spec, schema, path),
+                _ => (WriteEmpty(spec, path), null),
+            };
+            if (entry is null)
+            {
+                return new ProvisionResult(spec.Seed is null ? ProvisionOutcome.SchemaNotFound : ProvisionOutcome.SeedNotFound);
+            }
+
+            var outcome = catalog.TryInsert(entry, movedFrom);
+            if (outcome != CatalogInsertOutcome.Inserted)
+            {
+                // The name lock keeps other creates away, so this file is ours to take back.
+                DurableFile.DeleteDatabase(path);
+                return new ProvisionResult(outcome == CatalogInsertOutcome.NameTaken ? ProvisionOutcome.AlreadyExists : ProvisionOutcome.SchemaNotFound);
+            }
+
+            return new ProvisionResult(ProvisionOutcome.Created, entry);
+        }
+    }
+
     private DatabaseName? SchemaOf(DatabaseSpec spec) =>
         spec.Schema ?? (spec.Seed is { } seed && catalog.Find(seed) is { Kind: DatabaseKind.Child } source ? source.Schema : null);
 
-    private DatabaseEntry? CopySchema(DatabaseSpec spec, DatabaseName schema, string path)
+    /// <summary>A child from its schema's template: a pool file renamed into place (its name returned, for the pending move) or a file written here.</summary>
+    private (DatabaseEntry? Entry, string? MovedFrom) CopySchema(DatabaseSpec spec, DatabaseName schema, string path)
     {
         if (catalog.Find(schema) is not { Kind: DatabaseKind.Schema })
         {
-            return null;
+            return (null, null);
         }
 
         ChildTemplate template;
@@ -139,19 +169,22 @@ internal sealed partial class DatabaseProvisioner(
         }
         catch (FileNotFoundException)
         {
-            return null;
+            return (null, null);
         }
 
+        string? movedFrom = null;
         if (pool.TryTake(schema, template, out var prepared))
         {
-            DurableFile.MoveFlushed(prepared, path, options.DurableCreates);
+            // The folder is flushed later for many creates at once (PendingMoves); the record's flush makes this one durable.
+            DurableFile.MoveFlushed(prepared, path, flushDirectory: false);
+            movedFrom = Path.GetFileName(prepared);
         }
         else
         {
             DurableFile.Write(path, template.Content, options.DurableCreates);
         }
 
-        return NewEntry(spec, DatabaseKind.Child, schema, template.Version);
+        return (NewEntry(spec, DatabaseKind.Child, schema, template.Version), movedFrom);
     }
 
     private async Task<DatabaseEntry?> CopySeedAsync(DatabaseSpec spec, DatabaseName seed, string path)

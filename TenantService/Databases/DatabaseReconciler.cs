@@ -9,8 +9,8 @@ namespace TenantService.Databases;
 /// temporary files are removed; a database file without a record was half-made, half-deleted (its backup already
 /// taken), or is newer than a platform.db restored from a copy, so it is moved with its WAL to <c>quarantine/</c>,
 /// never deleted; a record without a file comes from outside damage, or from a power
-/// loss that kept the record but not the rename of its new file (creates do not flush the folder unless
-/// DURABLE_CREATES is set), so it is logged as an error and dropped (its last backup, if any, stays under backups/). Exception: a
+/// loss that kept the record but not the new file (only with DURABLE_CREATES off; otherwise <see cref="PendingMoves"/> redoes
+/// the rename first), so it is logged as an error and dropped (its last backup, if any, stays under backups/). Exception: a
 /// schema database that still has children keeps its record, so the children stay listed and deletable.
 /// If platform.db itself was just created while database files exist, nothing is removed: losing the
 /// records must not turn into losing every database.
@@ -19,6 +19,7 @@ internal sealed partial class DatabaseReconciler(
     DatabaseCatalog catalog,
     TenantDatabaseFactory factory,
     ChildFilePool pool,
+    PendingMoves pendingMoves,
     Quarantine quarantine,
     MetadataPublisher metadata,
     TimeProvider time,
@@ -29,6 +30,8 @@ internal sealed partial class DatabaseReconciler(
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         var layout = factory.Layout;
+        // First: a create whose rename a power loss took back has its record, and its file still in the pool.
+        pendingMoves.Recover();
         var known = new HashSet<string>(StringComparer.Ordinal);
         var after = string.Empty;
         while (catalog.Page(after, PageSize) is { Count: > 0 } page)

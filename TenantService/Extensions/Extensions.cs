@@ -35,8 +35,9 @@ internal static class Extensions
             Directory.CreateDirectory(factory.Layout.DataDirectory);
             var path = factory.Layout.PlatformDatabasePath;
             var connection = File.Exists(path) ? factory.Open(path, DatabaseKind.Platform) : factory.Create(path, DatabaseKind.Platform);
-            return new DatabaseCatalog(connection, provider.GetRequiredService<PlatformOptions>().DurableCreates);
+            return new DatabaseCatalog(connection);
         });
+        services.AddSingleton<CatalogFlush>();
         services.AddSingleton<DatabaseNameLocks>();
         services.AddSingleton<ChildTemplates>();
         services.AddSingleton<ChildFilePool>();
@@ -45,6 +46,7 @@ internal static class Extensions
         services.AddSingleton<DatabaseProvisioner>();
         services.AddSingleton<Quarantine>();
         services.AddSingleton<DatabaseReconciler>();
+        services.AddSingleton<PendingMoves>();
 
         services.AddSingleton<MetadataPublisher>();
         services.AddHostedService<MetadataRepublisher>();
@@ -52,6 +54,7 @@ internal static class Extensions
         services.AddSingleton<BuiltInSchemas>();
         // Registered before the web server starts listening: requests wait for reconciliation.
         services.AddHostedService<PlatformStartup>();
+        services.AddHostedService(provider => provider.GetRequiredService<PendingMoves>());
         builder.AddClerkWebhooks();
         builder.AddHranaServices();
         // Last: the migration resumer starts after PlatformStartup has reconciled files and brought built-in schemas up to date.

@@ -35,6 +35,24 @@ internal readonly record struct DatabaseMigration(DatabaseMigrationOutcome Outco
 /// </summary>
 internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDatabaseFactory factory, MigrationOptions options, TimeProvider time)
 {
+    /// <summary>
+    /// Opens the database in the connection cache before its write block starts, so that the open, and the close (with its
+    /// checkpoint) of the tenant it evicts from a full cache, are not part of the time its writes are blocked. A read lease:
+    /// it never waits for a write block or a writer.
+    /// </summary>
+    public async Task OpenAheadAsync(DatabaseEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var access = await cache.AcquireAsync(entry.Name, TenantAccessMode.Read, cancellationToken);
+            access.Lease?.Dispose();
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or SqliteException)
+        {
+            // The migration itself meets the same problem and reports it.
+        }
+    }
+
     /// <summary>Runs the SQL and rolls it back: would it apply?</summary>
     public Task<DatabaseMigration> DryRunAsync(DatabaseEntry entry, string sql, long targetVersion, CancellationToken cancellationToken) =>
         RunAsync(entry, sql, targetVersion, commit: false, cancellationToken);

@@ -216,11 +216,13 @@ internal sealed partial class MigrationJobExecutor(
         var rolling = blockOwn && !task.IsSchema;
         if (rolling)
         {
+            await migrator.OpenAheadAsync(entry, cancellationToken);
             await blocks.BlockAsync(entry);
         }
 
         var result = default(DatabaseMigration);
         var attempts = task.Attempts;
+        var migrated = false;
         try
         {
             _running[(job.Id, task.Database.Value)] = 0;
@@ -247,10 +249,12 @@ internal sealed partial class MigrationJobExecutor(
 
             if (result.Outcome is (DatabaseMigrationOutcome.Applied or DatabaseMigrationOutcome.AlreadyAtVersion) && result.Version != entry.Version)
             {
-                catalog.SetVersion(entry.Name, checked((int)result.Version));
                 entry = entry with { Version = checked((int)result.Version) };
+                migrated = true;
                 if (!rolling)
                 {
+                    // A rolling child's new version is recorded with its release below: one platform.db commit, not two.
+                    catalog.SetVersion(entry.Name, entry.Version);
                     await (job.Lock == MigrationLockMode.All && !task.IsSchema ? blocks.MigratedAsync(entry) : metadata.PublishAsync(entry, TenantEventType.Migrated));
                 }
             }
@@ -260,7 +264,7 @@ internal sealed partial class MigrationJobExecutor(
             _running.TryRemove((job.Id, task.Database.Value), out _);
             if (rolling)
             {
-                await blocks.ReleaseAsync(entry, "run");
+                await blocks.ReleaseAsync(entry, "run", recordVersion: migrated);
             }
         }
 

@@ -29,10 +29,13 @@ internal sealed class WriteBlocks(DatabaseCatalog catalog, MetadataPublisher met
     public Task MigratedAsync(DatabaseEntry entry) =>
         metadata.PublishAsync(entry with { BlockWrites = true }, TenantEventType.Migrated);
 
-    /// <summary>Lets writes to <paramref name="entry"/> through again, announcing its version as it now is.</summary>
-    public async Task ReleaseAsync(DatabaseEntry entry, string phase)
+    /// <summary>
+    /// Lets writes to <paramref name="entry"/> through again, announcing its version as it now is; with <paramref name="recordVersion"/>
+    /// its new version is recorded in the same platform.db statement as the release.
+    /// </summary>
+    public async Task ReleaseAsync(DatabaseEntry entry, string phase, bool recordVersion = false)
     {
-        catalog.SetBlocks(entry.Name, blockWrites: false, entry.BlockReads);
+        catalog.SetBlocks(entry.Name, blockWrites: false, entry.BlockReads, recordVersion ? entry.Version : null);
         await metadata.PublishAsync(entry with { BlockWrites = false }, TenantEventType.Migrated);
         if (_blockedSince.TryRemove(entry.Name.Value, out var since))
         {

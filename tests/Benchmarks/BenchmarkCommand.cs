@@ -38,6 +38,7 @@ internal static class BenchmarkCommand
             case "page":
                 return await PageBenchmark.RunAsync(Option(args, "--requests", 1000), !args.Contains("off"));
             case "physical":
+                // Where the storage benchmarks' DATA_DIR lives (Directory.CreateTempSubdirectory), so the figures compare.
                 PhysicalReference.Measure(Path.GetTempPath(), Option(args, "--count", 300)).Print();
                 return 0;
         }
@@ -68,20 +69,29 @@ internal static class BenchmarkCommand
         Console.WriteLine($"TenantService pid {environment.Service.ProcessId}, DATA_DIR {environment.DataDirectory}, Redis {environment.Redis}");
 
         Console.WriteLine($"load average before: {LoadAverage()}");
+        // The disk's own cost on DATA_DIR's file system in this run: the storage benchmarks print their figures as ratios to it.
+        var physical = args[0] is "create-databases" or "memory" or "migrate" or "webhook-ready" ? MeasurePhysical(environment.DataDirectory) : null;
         var result = args[0] switch
         {
-            "memory" => await MemoryBenchmark.RunAsync(environment, count, concurrency),
-            "migrate" => await MigrateBenchmark.RunAsync(environment, Option(args, "--children", 10_000), Option(args, "--runs", 3)),
+            "memory" => await MemoryBenchmark.RunAsync(environment, count, concurrency, physical!),
+            "migrate" => await MigrateBenchmark.RunAsync(environment, Option(args, "--children", 10_000), Option(args, "--runs", 3), physical!),
             "hrana-select" => await HranaSelectBenchmark.RunAsync(environment, count, concurrency),
             "libsql-client" => await LibsqlClientBenchmark.RunAsync(environment, count, concurrency, Option(args, "--rounds", 3)),
-            "webhook-ready" => await WebhookBenchmark.RunAsync(environment, count, concurrency),
+            "webhook-ready" => await WebhookBenchmark.RunAsync(environment, count, concurrency, physical!),
             "todos" => await TodosBenchmark.RunAsync(environment, Option(args, "--tenants", 100_000), concurrency,
                 TimeSpan.FromSeconds(Option(args, "--seconds", 20)), Option(args, "--zipf", 1.0)),
-            _ => await CreateBenchmark.RunAsync(environment, count, concurrency),
+            _ => await CreateBenchmark.RunAsync(environment, count, concurrency, physical!),
         };
         // Other work on the machine shows up in the tail latencies; the load says how quiet it was.
         Console.WriteLine($"load average after: {LoadAverage()}");
         return result;
+    }
+
+    private static PhysicalReference MeasurePhysical(string dataDirectory)
+    {
+        var reference = PhysicalReference.Measure(dataDirectory);
+        reference.Print();
+        return reference;
     }
 
     internal static string LoadAverage() =>

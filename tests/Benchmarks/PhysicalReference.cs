@@ -17,6 +17,9 @@ internal sealed record PhysicalReference(double[] CopyMs, double[] AlterMs, doub
 
     public double CopyP99 => Percentiles.Of(CopyMs, 99);
 
+    /// <summary>Files per second one thread copies and flushes, from the median.</summary>
+    public double CopiesPerSecond => 1000 / CopyP50;
+
     public double AlterP50 => Percentiles.Of(AlterMs, 50);
 
     /// <summary>Databases per second one thread reaches with open + ALTER + commit, from the median.</summary>

@@ -14,7 +14,7 @@ internal static class WebhookBenchmark
 {
     private const int Warmup = 200;
 
-    public static async Task<int> RunAsync(BenchmarkEnvironment environment, int count, int concurrency)
+    public static async Task<int> RunAsync(BenchmarkEnvironment environment, int count, int concurrency, PhysicalReference physical)
     {
         await SendManyAsync(environment.Client, "warmup", Warmup, concurrency);
         Console.WriteLine($"{count} user.created events, {concurrency} at a time...");
@@ -23,6 +23,8 @@ internal static class WebhookBenchmark
         Console.WriteLine(FormattableString.Invariant($"inside the service (Server-Timing): {Percentiles.Summary(server)}"));
         Console.WriteLine(FormattableString.Invariant($"at the sender:                     {Percentiles.Summary(client)}"));
         Console.WriteLine(FormattableString.Invariant($"throughput: {count / elapsed.TotalSeconds:0} users/s"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"against the physical copy + fsync (p50 {physical.CopyP50:0.000} ms): inside p50 {PhysicalReference.Ratio(Percentiles.Of(server, 50), physical.CopyP50)}, p99 {PhysicalReference.Ratio(Percentiles.Of(server, 99), physical.CopyP50)}; at the sender p50 {PhysicalReference.Ratio(Percentiles.Of(client, 50), physical.CopyP50)}, p99 {PhysicalReference.Ratio(Percentiles.Of(client, 99), physical.CopyP50)}"));
         var p99 = Percentiles.Of(client, 99);
         Console.WriteLine(p99 <= 20 ? "target met: user.created to ready p99 <= 20 ms" : "TARGET MISSED: user.created to ready p99 <= 20 ms");
         return 0;

@@ -41,7 +41,7 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
         Assert.Equal(11, error.Failures.Count());
         Assert.Contains("HRANA_MAX_STREAMS is 'many': set a whole number from 1 to 2147483647, or unset it for the default (1000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("HRANA_STREAM_IDLE_TIMEOUT_MS is '-5': set a whole number of milliseconds from 1 to 2147483647, or unset it for the default (10000)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("DURABLE_CREATES is 'maybe': set true or false, or unset it for the default (false)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DURABLE_CREATES is 'maybe': set true or false, or unset it for the default (true)", error.Message, StringComparison.Ordinal);
         Assert.Contains("METADATA_CHECK_INTERVAL_MS is '0': set a whole number of milliseconds from 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("MIGRATION_PARALLELISM is '2.5': set a whole number from 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("CLERK_WEBHOOK_SECRET is not 'whsec_' followed by base64", error.Message, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class SettingsTests(RedisFixture redis) : IDisposable
 
         Assert.Equal(_dataDirectory, services.GetRequiredService<DatabaseLayout>().DataDirectory);
         var platform = services.GetRequiredService<PlatformOptions>();
-        Assert.Equal(("local", "localhost:8080", false, TimeSpan.FromSeconds(5)), (platform.Organization, platform.PublicHost, platform.DurableCreates, platform.MetadataCheckInterval));
+        Assert.Equal(("local", "localhost:8080", true, TimeSpan.FromSeconds(5)), (platform.Organization, platform.PublicHost, platform.DurableCreates, platform.MetadataCheckInterval));
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "Schemas"), platform.SchemasDirectory);
         var hrana = services.GetRequiredService<HranaOptions>();
         Assert.Equal((TimeSpan.FromSeconds(10), 1000, 32), (hrana.StreamIdleTimeout, hrana.MaxStreams, hrana.MaxStreamsPerCaller));
