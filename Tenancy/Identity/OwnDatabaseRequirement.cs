@@ -4,21 +4,24 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Tenancy.Identity;
 
-/// <summary>The platform caller may use any database; a user only the one named by their own token.</summary>
-internal sealed class OwnDatabaseRequirement : AuthorizationHandler<OwnDatabaseRequirement>, IAuthorizationRequirement
+/// <summary>
+/// The route's database must be one the caller may use (<see cref="TenantClaims.AccessTo"/>): any for the platform caller,
+/// a user's own or active organization's, a database token's, a group token's group's. Read-only access passes here;
+/// writes are refused where SQL runs.
+/// </summary>
+internal sealed class OwnDatabaseRequirement(IEnumerable<IDatabaseGroups> groups) : AuthorizationHandler<OwnDatabaseRequirement>, IAuthorizationRequirement
 {
+    private readonly Func<string, string?>? _groupOf = groups.FirstOrDefault() is { } known ? known.GroupOf : null;
+
+    // Registered as a policy requirement too, where no groups are needed: only the handler instance checks.
+    public OwnDatabaseRequirement() : this([])
+    {
+    }
+
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, OwnDatabaseRequirement requirement)
     {
-        if (context.User.IsPlatformCaller())
-        {
-            context.Succeed(requirement);
-            return Task.CompletedTask;
-        }
-
-        var httpContext = context.Resource as HttpContext;
-        var requested = httpContext?.GetRouteValue(TenantPolicies.DatabaseRouteValue) as string;
-        var own = context.User.GetTenantDatabase();
-        if (own is not null && string.Equals(requested, own, StringComparison.Ordinal))
+        var requested = (context.Resource as HttpContext)?.GetRouteValue(TenantPolicies.DatabaseRouteValue) as string;
+        if (context.User.AccessTo(requested, _groupOf) != DatabaseAccess.None)
         {
             context.Succeed(requirement);
         }

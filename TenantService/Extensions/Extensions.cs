@@ -54,6 +54,7 @@ internal static class Extensions
         services.AddHostedService<PlatformStartup>();
         builder.AddClerkWebhooks();
         builder.AddHranaServices();
+        builder.AddDatabaseTokens();
         // Last: the migration resumer starts after PlatformStartup has reconciled files and brought built-in schemas up to date.
         builder.AddMigrations();
     }
