@@ -36,7 +36,7 @@ public static class TenantAuthenticationExtensions
         services.AddAuthentication(TenantAuthenticationDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, TenantAuthenticationHandler>(TenantAuthenticationDefaults.Scheme, configureOptions: null);
 
-        services.AddSingleton<IAuthorizationHandler>(provider => new OwnDatabaseRequirement(provider.GetServices<IDatabaseGroups>()));
+        services.AddSingleton<IAuthorizationHandler, DatabaseAccessHandler>();
         services.AddSingleton<IAuthorizationHandler, PlatformCallerRequirement>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, PlatformAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
