@@ -228,7 +228,8 @@ internal sealed class TenantTokenValidator(TenantIdentityOptions options, ISigni
     private TokenValidation? CheckLifetime(DateTime validFrom, DateTime validTo)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        if (validTo.Add(options.ClockSkew) < now)
+        // MaxValue: a database token without exp, which lasts until a rotation.
+        if (validTo != DateTime.MaxValue && validTo.Add(options.ClockSkew) < now)
         {
             return TokenValidation.Refused(TokenFailure.Expired,
                 $"The token expired at {validTo.ToString("O", CultureInfo.InvariantCulture)}.");

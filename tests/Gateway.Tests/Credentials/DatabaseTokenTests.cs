@@ -222,13 +222,18 @@ public sealed class DatabaseTokenTests(CredentialsPlatformFixture platform)
     }
 
     [Fact]
-    public async Task ATokenMintedWithAnExpirationCarriesIt()
+    public async Task ATokenMintedWithAnExpirationCarriesItAndOneThatNeverExpiresWorks()
     {
         var name = NewName();
         await platform.CreateDatabaseAsync(name);
 
         var twoWeeks = new JsonWebToken(await platform.MintAsync(name, expiration: "2w"));
         var never = new JsonWebToken(await platform.MintAsync(name, expiration: "never"));
+        var answer = await LibsqlAnswer.SendAsync(platform.Gateway, name, never.EncodedToken, Count);
+        var again = await LibsqlAnswer.SendAsync(platform.Gateway, name, never.EncodedToken, Count);
+
+        Assert.Equal("0", answer.Scalar(0));
+        Assert.Equal("0", again.Scalar(0));
 
         Assert.InRange(twoWeeks.ValidTo - DateTime.UtcNow, TimeSpan.FromDays(14) - TimeSpan.FromMinutes(5), TimeSpan.FromDays(14));
         Assert.False(never.TryGetPayloadValue<long>("exp", out _));
@@ -237,28 +242,6 @@ public sealed class DatabaseTokenTests(CredentialsPlatformFixture platform)
 
     private static string NewName() => "tok-" + Guid.NewGuid().ToString("N")[..20];
 
-    private static string Sign(string algorithm, string key, string database, DateTime issuedAt, DateTime expires, bool keyId = true)
-    {
-        var bytes = Base64UrlEncoder.DecodeBytes(key.Replace('+', '-').Replace('/', '_').TrimEnd('='));
-        var signingKey = new SymmetricSecurityKey(bytes);
-        if (keyId)
-        {
-            signingKey.KeyId = Base64UrlEncoder.Encode(SHA256.HashData(bytes))[..16];
-        }
-
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "urn:tenant-platform:database-token",
-            IssuedAt = issuedAt,
-            Expires = expires,
-            Claims = new Dictionary<string, object>
-            {
-                ["a"] = "rw",
-                ["id"] = database,
-                ["gid"] = "default",
-                ["iat_ms"] = new DateTimeOffset(issuedAt).ToUnixTimeMilliseconds(),
-            },
-            SigningCredentials = new SigningCredentials(signingKey, algorithm),
-        });
-    }
+    private static string Sign(string algorithm, string key, string database, DateTime issuedAt, DateTime expires, bool keyId = true) =>
+        DatabaseTokenSigner.Sign(algorithm, key, database, issuedAt, expires, keyId);
 }
