@@ -42,14 +42,22 @@ public sealed class TokenRotationDurabilityTests(RedisFixture redis) : IDisposab
             await server.FlushAllDatabasesAsync();
         }
 
-        await using var second = new TenantServiceApp(_dataDirectory, redis.ConnectionString, _settings);
-        using var restarted = second.CreateClient();
-        var refused = await PipelineAsync(restarted, name, old);
-        var fresh = await PipelineAsync(restarted, name, await MintAsync(second.Platform(), name));
+        // Restarted while Redis is out of reach: only platform.db can say the token was rotated.
+        await using (var offline = new TenantServiceApp(_dataDirectory, $"127.0.0.1:{LoopbackPort.Free()},connectTimeout=200", _settings))
+        {
+            using var restarted = offline.CreateClient();
+            var refused = await PipelineAsync(restarted, name, old);
+            var fresh = await PipelineAsync(restarted, name, await MintAsync(offline.Platform(), name));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Contains("revoked", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Contains("revoked", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        }
+
+        // Back with Redis: the flushed copy is written again from platform.db, for the gateway and the other services.
+        await using var online = new TenantServiceApp(_dataDirectory, redis.ConnectionString, _settings);
+        using var onlineClient = online.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PipelineAsync(onlineClient, name, old)).StatusCode);
         var clock = Stopwatch.StartNew();
         while (!(await redis.Connection.GetDatabase().HashGetAsync(RedisKeys.TokenRotations, "database:" + name)).HasValue)
         {
