@@ -1,6 +1,7 @@
 using TenantService.Apis;
 using TenantService.Extensions;
 using TenantService.Migrations;
+using TenantService.Tokens;
 using TenantService.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ app.MapQuarantineApi();
 app.MapOwnDumpApi();
 app.MapMigrationsApi();
 app.MapClerkWebhooks();
+app.MapTokensApi();
 app.MapHranaApi();
 
 app.Run();

@@ -30,6 +30,8 @@ internal static class PlatformSettings
         ("HRANA_MAX_STREAMS_PER_ADDRESS", null),
         ("HRANA_PLATFORM_RESERVED_STREAMS", null),
         ("DUMP_TIMEOUT_MS", null),
+        ("ORG_WRITE_ROLES", null),
+        ("TOKEN_ROTATION_REFRESH_MS", null),
     ];
 
     public static string DataDirectory(IConfiguration configuration) =>

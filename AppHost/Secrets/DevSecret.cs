@@ -12,6 +12,8 @@ internal sealed record DevSecret(string Name, Func<string> Generate)
         new("CLERK_WEBHOOK_SECRET", () => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))),
         // The gateway's dev issuer signs with it; services validate with its public half. Unused once CLERK_ISSUER or CLERK_JWT_KEY is set.
         new("DEV_JWT_SIGNING_KEY", NewRsaKeyPem),
+        // HS256 key of database and group tokens (POST .../auth/tokens); replacing it ends every token issued so far.
+        new("DATABASE_TOKEN_SIGNING_KEY", () => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))),
     ];
 
     private static string NewRsaKeyPem()

@@ -24,7 +24,7 @@ internal sealed class DevTokenIssuer(TenantIdentityOptions options, TimeProvider
     /// <summary>Whether the signing key was handed over (the AppHost sets <c>DEV_JWT_SIGNING_KEY</c>).</summary>
     public bool HasSigningKey => credentials.Value is not null;
 
-    public DevToken Issue(string subject, string? organizationId, string? authorizedParty)
+    public DevToken Issue(string subject, DevOrganization? organization, string? authorizedParty)
     {
         var signing = credentials.Value ?? throw new InvalidOperationException("DEV_JWT_SIGNING_KEY is not set.");
         var now = timeProvider.GetUtcNow();
@@ -35,9 +35,26 @@ internal sealed class DevTokenIssuer(TenantIdentityOptions options, TimeProvider
             // Clerk puts a session id in every session token; services may log it.
             ["sid"] = "sess_dev_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
         };
-        if (organizationId is not null)
+        if (organization is { Version: 2 })
         {
-            claims["org_id"] = organizationId;
+            // Clerk's v2 shape: the role without its "org:" prefix, under "o".
+            var o = new Dictionary<string, object> { ["id"] = organization.Id, ["rol"] = organization.Role["org:".Length..] };
+            if (organization.Slug is not null)
+            {
+                o["slg"] = organization.Slug;
+            }
+
+            claims["o"] = o;
+            claims["v"] = 2;
+        }
+        else if (organization is not null)
+        {
+            claims["org_id"] = organization.Id;
+            claims["org_role"] = organization.Role;
+            if (organization.Slug is not null)
+            {
+                claims["org_slug"] = organization.Slug;
+            }
         }
 
         if ((authorizedParty ?? options.AuthorizedParties.FirstOrDefault()) is { } party)
@@ -58,6 +75,9 @@ internal sealed class DevTokenIssuer(TenantIdentityOptions options, TimeProvider
         return new DevToken(token, expires);
     }
 }
+
+/// <summary>The active organization of a dev token: its id, the user's role in it (<c>org:</c> prefixed), its slug, and Clerk's claim version.</summary>
+internal sealed record DevOrganization(string Id, string Role, string? Slug, int Version);
 
 /// <summary>A signed dev token and when it expires.</summary>
 internal sealed record DevToken(string Token, DateTimeOffset ExpiresAt);

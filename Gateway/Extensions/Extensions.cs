@@ -43,6 +43,8 @@ internal static class Extensions
             builder.Services.AddSingleton<TenantMetadataStore>();
             builder.Services.AddSingleton<ITenantExistenceLookup, MetadataExistenceLookup>();
             builder.Services.AddHostedService<TenantEventsListener>();
+            // Rotated database and group tokens are refused here at once, not only by tenantservice behind.
+            builder.AddTokenRotationFeed();
         }
 
         builder.Services.AddSettings(TenantLookupOptions.Read);

@@ -4,7 +4,11 @@ using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Provisioning;
 
-/// <summary>The proxy pipeline step that provisions the user's database on routes marked for it.</summary>
+/// <summary>
+/// The proxy pipeline step that provisions, on routes marked for it, the signed-in user's database (from <c>USER_SCHEMA</c>)
+/// or, when a libSQL request names it, their active organization's (from <c>ORG_SCHEMA</c>). Platform and database-token
+/// callers address databases that exist already; nothing is created for them.
+/// </summary>
 internal static class ProvisioningPipeline
 {
     /// <summary>Route metadata key; "true" on routes that act on the signed-in user's own database.</summary>
@@ -16,9 +20,9 @@ internal static class ProvisioningPipeline
         proxy.Use(async (context, next) =>
         {
             var route = context.GetReverseProxyFeature().Route.Config;
-            if (route.Metadata?.GetValueOrDefault(MetadataKey) == "true" && context.User.GetTenantDatabase() is { } database)
+            if (route.Metadata?.GetValueOrDefault(MetadataKey) == "true" && TenantOf(context) is { } tenant)
             {
-                var outcome = await provisioner.EnsureAsync(database, context.RequestAborted);
+                var outcome = await provisioner.EnsureAsync(tenant.Database, tenant.Organization, context.RequestAborted);
                 if (Refusal(outcome) is { } refusal)
                 {
                     context.Response.Headers.RetryAfter = "1";
@@ -30,6 +34,22 @@ internal static class ProvisioningPipeline
             await next();
         });
         return proxy;
+    }
+
+    // The user's own database, or the organization's when the route names it; null for anything else.
+    private static (string Database, bool Organization)? TenantOf(HttpContext context)
+    {
+        if (context.User.GetTenantDatabase() is not { } own)
+        {
+            return null;
+        }
+
+        if (context.GetRouteValue(TenantPolicies.DatabaseRouteValue) is not string named || named == own)
+        {
+            return (own, false);
+        }
+
+        return context.User.FindFirst(TenantClaims.OrganizationDatabase)?.Value == named ? (named, true) : null;
     }
 
     private static string? Refusal(ProvisioningOutcome outcome) => outcome switch

@@ -26,26 +26,27 @@ internal sealed partial class TenantProvisioner(
 
     private readonly ConcurrentDictionary<string, Lazy<Task<ProvisioningOutcome>>> inFlight = new(StringComparer.Ordinal);
 
-    public ValueTask<ProvisioningOutcome> EnsureAsync(string database, CancellationToken cancellationToken) =>
+    /// <summary>Makes sure <paramref name="database"/> exists: a user's from <c>USER_SCHEMA</c>, an organization's from <c>ORG_SCHEMA</c>.</summary>
+    public ValueTask<ProvisioningOutcome> EnsureAsync(string database, bool organization, CancellationToken cancellationToken) =>
         directory.IsKnown(database)
             ? ValueTask.FromResult(ProvisioningOutcome.Exists)
-            : new ValueTask<ProvisioningOutcome>(JoinFlightAsync(database, cancellationToken));
+            : new ValueTask<ProvisioningOutcome>(JoinFlightAsync(database, organization ? schemas.OrganizationSchema.Value : schemas.UserSchema.Value, cancellationToken));
 
-    private Task<ProvisioningOutcome> JoinFlightAsync(string database, CancellationToken cancellationToken)
+    private Task<ProvisioningOutcome> JoinFlightAsync(string database, string schema, CancellationToken cancellationToken)
     {
-        var flight = inFlight.GetOrAdd(database, static (name, self) => new Lazy<Task<ProvisioningOutcome>>(() => self.FlyAsync(name)), this);
+        var flight = inFlight.GetOrAdd(database, static (name, state) => new Lazy<Task<ProvisioningOutcome>>(() => state.self.FlyAsync(name, state.schema)), (self: this, schema));
         // The flight belongs to no single request: one caller giving up must not cancel it for the others.
         return flight.Value.WaitAsync(cancellationToken);
     }
 
-    private async Task<ProvisioningOutcome> FlyAsync(string database)
+    private async Task<ProvisioningOutcome> FlyAsync(string database, string schema)
     {
         try
         {
             using var timeout = new CancellationTokenSource(options.CreationTimeout);
             var outcome = await lookup.ExistsAsync(database, timeout.Token)
                 ? ProvisioningOutcome.Exists
-                : await CreateAsync(database, timeout.Token);
+                : await CreateAsync(database, schema, timeout.Token);
             if (outcome != ProvisioningOutcome.Failed)
             {
                 directory.Remember(database);
@@ -69,7 +70,7 @@ internal sealed partial class TenantProvisioner(
         }
     }
 
-    private async Task<ProvisioningOutcome> CreateAsync(string database, CancellationToken cancellationToken)
+    private async Task<ProvisioningOutcome> CreateAsync(string database, string schema, CancellationToken cancellationToken)
     {
         if (identity.PlatformApiToken is null)
         {
@@ -80,14 +81,14 @@ internal sealed partial class TenantProvisioner(
         var client = httpClientFactory.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/organizations/{Uri.EscapeDataString(options.Organization)}/databases")
         {
-            Content = JsonContent.Create(new { name = database, schema = schemas.UserSchema.Value }),
+            Content = JsonContent.Create(new { name = database, schema }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", identity.PlatformApiToken);
 
         using var response = await client.SendAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
-            LogCreated(logger, database, schemas.UserSchema.Value);
+            LogCreated(logger, database, schema);
             return ProvisioningOutcome.Created;
         }
 

@@ -42,21 +42,18 @@ internal static class TenantRateLimiting
         AutoReplenishment = true,
     };
 
-    // The tenant is the user's database, or the database a platform caller addresses. The only anonymous requests that
-    // name a database are libSQL version probes: they share one bucket per client address. Other traffic is unlimited.
-    private static string? PartitionKey(HttpContext context)
+    // The tenant is the database the request names (authorization already checked the caller may use it: a user's own or
+    // organization's, a database or group token's, any for the platform caller), else the user's own database. The only
+    // anonymous requests that name a database are libSQL version probes: they share one bucket per client address.
+    // Other traffic is unlimited.
+    internal static string? PartitionKey(HttpContext context)
     {
-        if (context.User.GetTenantDatabase() is { } tenant)
+        if (context.GetRouteValue(TenantPolicies.DatabaseRouteValue) is string database)
         {
-            return tenant;
+            return context.User.Identity?.IsAuthenticated == true ? database : "anonymous:" + context.Connection.RemoteIpAddress;
         }
 
-        if (context.GetRouteValue(TenantPolicies.DatabaseRouteValue) is not string database)
-        {
-            return null;
-        }
-
-        return context.User.IsPlatformCaller() ? database : "anonymous:" + context.Connection.RemoteIpAddress;
+        return context.User.GetTenantDatabase();
     }
 
     private static ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ internal sealed class PlatformAuthorizationResultHandler(TenantIdentityOptions o
         if (authorizeResult.Forbidden)
         {
             return context.ForbidAsync(TenantAuthenticationDefaults.Scheme,
-                TenantAuthenticationHandler.Explained("only the platform API token opens the platform API; a user token does not"));
+                TenantAuthenticationHandler.Explained("only the platform API token opens the platform API; a user, database or group token does not"));
         }
 
         var bearer = context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);

@@ -29,12 +29,14 @@ public static class TenantAuthenticationExtensions
         services.AddSettings(settings => TenantIdentityOptions.Read(settings, builder.Environment.IsDevelopment()));
         services.AddHttpClient(JwksSigningKeySource.HttpClientName);
         services.TryAddSingleton(CreateKeySource);
+        services.TryAddSingleton<TokenRotations>();
         services.TryAddSingleton<TenantTokenValidator>();
+        services.TryAddSingleton<DatabaseTokenIssuer>();
 
         services.AddAuthentication(TenantAuthenticationDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, TenantAuthenticationHandler>(TenantAuthenticationDefaults.Scheme, configureOptions: null);
 
-        services.AddSingleton<IAuthorizationHandler, OwnDatabaseRequirement>();
+        services.AddSingleton<IAuthorizationHandler, DatabaseAccessHandler>();
         services.AddSingleton<IAuthorizationHandler, PlatformCallerRequirement>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, PlatformAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
@@ -42,6 +44,21 @@ public static class TenantAuthenticationExtensions
             .AddPolicy(TenantPolicies.Platform, policy => policy.RequireAuthenticatedUser().AddRequirements(new PlatformCallerRequirement()))
             .AddPolicy(TenantPolicies.DatabaseAccess, policy => policy.RequireAuthenticatedUser().AddRequirements(new OwnDatabaseRequirement()));
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps this service's <see cref="TokenRotations"/> in step with Redis (<c>tokens:rotations</c>, <c>tokens:rotated</c>), so a
+    /// rotated database or group token is refused here at once; needs a registered Redis client.
+    /// </summary>
+    /// <param name="builder">The service's builder.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddTokenRotationFeed<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TokenRotations>();
+        builder.Services.AddSettings(TokenRotationFeedOptions.Read);
+        builder.Services.AddHostedService<TokenRotationFeed>();
         return builder;
     }
 

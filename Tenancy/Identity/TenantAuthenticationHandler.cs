@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -9,8 +10,8 @@ using Microsoft.Net.Http.Headers;
 namespace Tenancy.Identity;
 
 /// <summary>
-/// Accepts <c>Authorization: Bearer</c> with either the platform API token or a user session token, or a user
-/// session token in the <see cref="SessionCookie"/> (same-origin only when it changes state), and refuses tenant
+/// Accepts <c>Authorization: Bearer</c> with the platform API token, a user session token, or a database or group token,
+/// or a user session token in the <see cref="SessionCookie"/> (same-origin only when it changes state), and refuses tenant
 /// headers that a client forged: they must agree with the validated token.
 /// Challenges say why in <c>WWW-Authenticate</c> and in an <see cref="ErrorBody"/>.
 /// </summary>
@@ -25,7 +26,8 @@ internal sealed partial class TenantAuthenticationHandler(
     private const string BearerPrefix = "Bearer ";
     private const string NoCredentials = "No bearer token was sent.";
     private const string ReasonItem = "tenant.reason";
-    private const string NoAccess = "These credentials do not give access to this resource; a user token reaches only its own database.";
+    private const string NoAccess = "These credentials do not give access to this resource; a user token reaches only its own database and its active organization's, "
+        + "a database or group token only its database or group over libSQL (/db/{name}/...).";
 
     /// <summary>Challenge or forbid properties whose answer gives <paramref name="reason"/> instead of the handler's own.</summary>
     internal static AuthenticationProperties Explained(string reason) => new(new Dictionary<string, string?> { [ReasonItem] = reason });
@@ -37,7 +39,7 @@ internal sealed partial class TenantAuthenticationHandler(
         {
             return SessionCookie.CrossSiteRefusal(Request) is { } crossSite
                 ? Refuse(TokenFailure.Invalid, crossSite)
-                : await ValidateUserTokenAsync(cookie.AsMemory().Trim());
+                : await ValidateUserTokenAsync(cookie.AsMemory().Trim(), fromCookie: true);
         }
 
         if (string.IsNullOrEmpty(authorization))
@@ -67,19 +69,27 @@ internal sealed partial class TenantAuthenticationHandler(
             return Success(platform);
         }
 
-        return await ValidateUserTokenAsync(token, digest);
+        return await ValidateUserTokenAsync(token, fromCookie: false, digest);
     }
 
-    // A session cookie carries only user tokens: the platform token is never taken from a cookie.
-    private async Task<AuthenticateResult> ValidateUserTokenAsync(ReadOnlyMemory<char> token, TokenDigest? digest = null)
+    // A session cookie carries only user tokens: the platform token and database tokens are never taken from a cookie.
+    private async Task<AuthenticateResult> ValidateUserTokenAsync(ReadOnlyMemory<char> token, bool fromCookie, TokenDigest? digest = null)
     {
-        var validation = await validator.ValidateAsync(token, digest ?? TokenDigest.Of(token.Span), Context.RequestAborted);
+        var requested = Context.GetRouteValue(TenantPolicies.DatabaseRouteValue) as string;
+        var validation = await validator.ValidateAsync(token, digest ?? TokenDigest.Of(token.Span), requested, Context.RequestAborted);
         if (!validation.IsValid)
         {
             return Refuse(validation.Failure, validation.Description);
         }
 
-        var database = validation.Identity!.FindFirst(TenantClaims.Database)!.Value;
+        if (validation.Identity!.FindFirst(TenantClaims.Database)?.Value is not { } database)
+        {
+            // A database or group token: it names no tenant of its own, so no tenant header can agree with it.
+            return fromCookie ? Refuse(TokenFailure.Invalid, "The session cookie holds a database token; send it as 'Authorization: Bearer' to /db/{name}/ instead.")
+                : TenantHeaders.AnyIn(Request.Headers) ? Refuse(TokenFailure.Invalid, "A tenant header was sent with a database token; only the gateway sets tenant headers.")
+                : Success(validation.Identity);
+        }
+
         foreach (var header in (string[])[TenantHeaders.TenantId, TenantHeaders.Database])
         {
             if (Request.Headers.TryGetValue(header, out var sent) && !string.Equals(sent, database, StringComparison.Ordinal))

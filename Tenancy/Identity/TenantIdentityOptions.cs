@@ -4,9 +4,10 @@ using Microsoft.Extensions.Hosting;
 namespace Tenancy.Identity;
 
 /// <summary>
-/// How user session tokens and the platform token are checked. Read from the environment the
-/// AppHost sets: <c>CLERK_ISSUER</c>, <c>CLERK_JWT_KEY</c>, <c>CLERK_AUTHORIZED_PARTIES</c>,
-/// <c>DEV_JWT_SIGNING_KEY</c> and <c>PLATFORM_API_TOKEN</c>, and whether the host is Development; validated (<see cref="Validate"/>) at start.
+/// How user session tokens, database and group tokens and the platform token are checked. Read from the environment the
+/// AppHost sets: <c>CLERK_ISSUER</c>, <c>CLERK_JWT_KEY</c>, <c>CLERK_AUTHORIZED_PARTIES</c>, <c>DEV_JWT_SIGNING_KEY</c>,
+/// <c>DATABASE_TOKEN_SIGNING_KEY</c>, <c>ORG_WRITE_ROLES</c> and <c>PLATFORM_API_TOKEN</c>, and whether the host is
+/// Development; validated (<see cref="Validate"/>) at start.
 /// </summary>
 public sealed record TenantIdentityOptions
 {
@@ -21,6 +22,29 @@ public sealed record TenantIdentityOptions
 
     /// <summary>The dev issuer's PKCS#8 PEM private key, used only on a <see cref="DevelopmentHost"/> when neither <see cref="Issuer"/> nor <see cref="PublicKeyPem"/> is set.</summary>
     public string? DevSigningKeyPem { get; init; }
+
+    /// <summary>
+    /// The HS256 key that signs and checks database and group tokens: base64url of at least 32 random bytes. Unset: no such
+    /// token can be issued or accepted. Replacing it (the documented rotation step) ends every token signed with the old one.
+    /// </summary>
+    public string? DatabaseTokenSigningKey
+    {
+        get;
+        init
+        {
+            field = value;
+            DatabaseTokenKey = DatabaseTokenKeys.TryRead(value, out var key) ? key : null;
+        }
+    }
+
+    /// <summary>The key of <see cref="DatabaseTokenSigningKey"/>, with its thumbprint as <c>kid</c>; null when unset or unreadable.</summary>
+    public Microsoft.IdentityModel.Tokens.SymmetricSecurityKey? DatabaseTokenKey { get; private init; }
+
+    /// <summary>The organization roles (Clerk's <c>org_role</c>, <c>org:</c> prefixed) that may write to the organization's database; every other role reads only.</summary>
+    public IReadOnlyList<string> OrganizationWriteRoles { get; init; } = DefaultOrganizationWriteRoles;
+
+    /// <summary>The default of <see cref="OrganizationWriteRoles"/>: Clerk's two built-in roles.</summary>
+    public static readonly IReadOnlyList<string> DefaultOrganizationWriteRoles = ["org:admin", "org:member"];
 
     /// <summary>The bearer token of the platform API and of admin database access.</summary>
     public string? PlatformApiToken
@@ -98,6 +122,17 @@ public sealed record TenantIdentityOptions
             problems.Add("DEV_JWT_SIGNING_KEY is not a PEM RSA private key; leave it to the AppHost, which generates one into $DATA_DIR/secrets.json.");
         }
 
+        if (!string.IsNullOrWhiteSpace(DatabaseTokenSigningKey) && DatabaseTokenKey is null)
+        {
+            problems.Add($"DATABASE_TOKEN_SIGNING_KEY is not base64url of at least {DatabaseTokenKeys.MinimumBytes} bytes; leave it to the AppHost, which generates one "
+                + "into $DATA_DIR/secrets.json, or make one with: openssl rand -base64 32 | tr '+/' '-_' | tr -d '='.");
+        }
+
+        if (OrganizationWriteRoles.Any(role => !role.StartsWith("org:", StringComparison.Ordinal) || role.Length == 4))
+        {
+            problems.Add("ORG_WRITE_ROLES lists a role without Clerk's 'org:' prefix; write roles as Clerk names them, comma-separated, e.g. org:admin,org:member.");
+        }
+
         if (ClockSkew < TimeSpan.Zero)
         {
             problems.Add("ClockSkew is negative; use zero or more.");
@@ -120,6 +155,10 @@ public sealed record TenantIdentityOptions
                 .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             DevSigningKeyPem = settings.Text("DEV_JWT_SIGNING_KEY"),
             PlatformApiToken = settings.Text("PLATFORM_API_TOKEN"),
+            DatabaseTokenSigningKey = settings.Text("DATABASE_TOKEN_SIGNING_KEY"),
+            OrganizationWriteRoles = settings.Text("ORG_WRITE_ROLES") is { } roles
+                ? roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : DefaultOrganizationWriteRoles,
         };
         foreach (var problem in options.Validate())
         {

@@ -13,8 +13,9 @@ public static class TenantPolicies
     public const string Platform = "Platform";
 
     /// <summary>
-    /// The platform token for any database, or a user token for the user's own database only: the
-    /// route value <see cref="DatabaseRouteValue"/> must equal the user's tenant database, else 403.
+    /// The platform token for any database; a user token for the user's own database and their active organization's;
+    /// a database token for its database, a group token for its group's databases (<see cref="TenantClaims.AccessTo"/>
+    /// on the route value <see cref="DatabaseRouteValue"/>), else 403.
     /// </summary>
     public const string DatabaseAccess = "DatabaseAccess";
 

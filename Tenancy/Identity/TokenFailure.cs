@@ -12,7 +12,7 @@ public enum TokenFailure
     /// <summary>The text is not a compact JWS.</summary>
     Malformed,
 
-    /// <summary>The token is signed with an algorithm other than RS256.</summary>
+    /// <summary>The token is signed with an algorithm other than RS256 (session tokens) or HS256 (database and group tokens).</summary>
     WrongAlgorithm,
 
     /// <summary>No known key has the token's <c>kid</c>, even after refreshing the keys.</summary>
@@ -38,6 +38,9 @@ public enum TokenFailure
 
     /// <summary>The token has no <c>sub</c>.</summary>
     MissingSubject,
+
+    /// <summary>A database or group token issued before a rotation of its database or group.</summary>
+    Revoked,
 
     /// <summary>Any other validation failure.</summary>
     Invalid,

@@ -74,8 +74,8 @@ internal sealed class ValidatedTokens(int capacity)
     }
 }
 
-/// <summary>What later requests with a validated token need: its lifetime and its identity's claims.</summary>
-internal sealed record ValidatedToken(DateTime ValidFrom, DateTime ValidTo, (string Type, string Value)[] Claims)
+/// <summary>What later requests with a validated token need: its lifetime, its identity's claims and, for a database or group token, what its revocation is checked by.</summary>
+internal sealed record ValidatedToken(DateTime ValidFrom, DateTime ValidTo, (string Type, string Value)[] Claims, TokenRevocationCheck? Revocation = null)
 {
     public ClaimsIdentity ToIdentity()
     {

@@ -18,6 +18,11 @@ namespace Tenancy.Metadata;
 /// <c>{"name":"abc","id":"5f0c..."}</c>: every service with a connection cache closes the database and acknowledges.</description></item>
 /// <item><term><c>tenants:close-acks:{id}</c></term><description>list: one entry per service that closed the database for request
 /// <c>id</c>; expires after a minute.</description></item>
+/// <item><term><c>tokens:rotations</c></term><description>hash: per rotation scope (<c>database:{name}</c>, <c>group:{name}</c>)
+/// the Unix milliseconds before which database and group tokens of that scope are revoked. Written by tenantservice's
+/// token rotation publisher from platform.db, no expiry.</description></item>
+/// <item><term><c>tokens:rotated</c></term><description>pub/sub channel: <c>{milliseconds} {scope}</c> per rotation, e.g.
+/// <c>1796166000001 database:abc</c>.</description></item>
 /// </list>
 /// </remarks>
 public static class RedisKeys
@@ -40,5 +45,11 @@ public static class RedisKeys
     /// <param name="name">The database.</param>
     /// <returns>The key <c>tenant:{name}</c>.</returns>
     public static RedisKey Tenant(DatabaseName name) => TenantPrefix + name.Value;
+
+    /// <summary>The hash of token rotations: scope to Unix milliseconds.</summary>
+    public static readonly RedisKey TokenRotations = "tokens:rotations";
+
+    /// <summary>The pub/sub channel announcing each token rotation as <c>{milliseconds} {scope}</c>.</summary>
+    public static readonly RedisChannel TokenRotatedChannel = RedisChannel.Literal("tokens:rotated");
 
 }

@@ -57,6 +57,7 @@ internal static class Extensions
         services.AddHostedService(provider => provider.GetRequiredService<PendingMoves>());
         builder.AddClerkWebhooks();
         builder.AddHranaServices();
+        builder.AddDatabaseTokens();
         // Last: the migration resumer starts after PlatformStartup has reconciled files and brought built-in schemas up to date.
         builder.AddMigrations();
     }

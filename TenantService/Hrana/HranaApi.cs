@@ -9,7 +9,8 @@ namespace TenantService.Hrana;
 /// <summary>
 /// The libSQL endpoint of every database: Hrana over HTTP (versions 2 and 3, JSON encoding) at <c>/db/{name}/</c>,
 /// so <c>@libsql/client</c> and other libSQL clients connect with <c>url: http://host/db/{name}/</c>. The platform
-/// token reaches any database, a user's token only the user's own.
+/// token reaches any database; a user's token the user's own and their active organization's (read-only for roles outside
+/// <c>ORG_WRITE_ROLES</c>); a database or group token its database or group, read-only when issued so.
 /// </summary>
 internal static partial class HranaApi
 {
@@ -78,6 +79,8 @@ internal static partial class HranaApi
             return streamError!;
         }
 
+        // Per request, not per stream: a baton passed on by a caller with less access never writes with more.
+        stream.ReadOnlyCaller = context.User.AccessTo(database.Value, services.Groups.GroupOf) != DatabaseAccess.ReadWrite;
         if (!stream.Lease.TryEnter())
         {
             // The platform took the connection back between pipelines (a migration or a delete); say why, once.
@@ -149,7 +152,9 @@ internal static partial class HranaApi
 
     // A baton answers only to the caller and database that opened its stream.
     private static string OwnerOf(ClaimsPrincipal user, DatabaseName database) =>
-        user.IsPlatformCaller() ? $"platform|{database.Value}" : $"user:{user.GetUserId()}|{database.Value}";
+        user.IsPlatformCaller() ? $"platform|{database.Value}"
+        : user.IsDatabaseTokenCaller() ? $"token:{user.FindFirst(TenantClaims.TokenId)?.Value}|{database.Value}"
+        : $"user:{user.GetUserId()}|{database.Value}";
 
     private static HranaHttpError NotFound(DatabaseName name) => new(StatusCodes.Status404NotFound, new HranaError(
         $"Database '{name.Value}' not found; create it with POST /v1/organizations/{{org}}/databases.", HranaErrorCodes.DatabaseNotFound));

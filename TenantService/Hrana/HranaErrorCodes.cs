@@ -30,6 +30,9 @@ internal static class HranaErrorCodes
     public const string Unknown = "SQLITE_UNKNOWN";
     public const string TransactionTimeout = "TRANSACTION_TIMEOUT";
 
+    // SQLite's own code for a refused write: clients that branch on it already treat it as "this connection cannot write".
+    public const string ReadOnlyCaller = "SQLITE_READONLY";
+
     /// <summary>The code of a guard's refusal: what SQLite itself reports for it.</summary>
     public static string ForRefusal(DatabaseRefusalReason reason) => reason switch
     {

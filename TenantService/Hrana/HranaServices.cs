@@ -1,3 +1,5 @@
+using Tenancy.Identity;
+
 namespace TenantService.Hrana;
 
 /// <summary>What the libSQL endpoint's handlers need.</summary>
@@ -6,4 +8,5 @@ internal sealed record HranaServices(
     PipelineRunner Runner,
     HranaOptions Options,
     InFlightResponses Responses,
+    IDatabaseGroups Groups,
     ILogger<PipelineRunner> Logger);

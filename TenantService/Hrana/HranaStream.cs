@@ -38,6 +38,9 @@ internal sealed class HranaStream(TenantStream connection, StreamClaim claim, Ti
 
     public string? Baton { get; set; }
 
+    /// <summary>Whether the current request's caller may only read (a read-only token or organization role); set per request.</summary>
+    public bool ReadOnlyCaller { get; set; }
+
     public long ReleasedAt { get; set; }
 
     public IDictionary<int, string> StoredSql => _storedSql;

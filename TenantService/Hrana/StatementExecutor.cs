@@ -34,6 +34,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
         try
         {
             Bind(stream, stmt, statement);
+            ThrowIfReadOnlyCaller(stream, stmt, sql);
             if (IsSchemaWrite(stream, stmt))
             {
                 var outcome = await schemaChanges.RouteAsync(new SchemaWrite(stream.Database.Name, sql, statement.Args, statement.NamedArgs), cancellationToken);
@@ -82,6 +83,7 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
 
                 if (stmt is not null && !stmt.IsInvalid)
                 {
+                    ThrowIfReadOnlyCaller(stream, stmt, raw.sqlite3_sql(stmt).utf8_to_string() ?? "");
                     if (IsSchemaWrite(stream, stmt))
                     {
                         var statementSql = raw.sqlite3_sql(stmt).utf8_to_string() ?? remaining;
@@ -381,6 +383,18 @@ internal sealed partial class StatementExecutor(ISchemaChangeRouter schemaChange
         if (stream.Lease.Revoked is { } revoked)
         {
             throw new HranaRequestException(revoked.Message, HranaErrorCodes.ForRefusal(revoked.Reason));
+        }
+    }
+
+    // A read-only token or organization role: any statement that writes, or takes the write lock up front, is refused before it runs.
+    private static void ThrowIfReadOnlyCaller(HranaStream stream, sqlite3_stmt stmt, string sql)
+    {
+        if (stream.ReadOnlyCaller && (raw.sqlite3_stmt_readonly(stmt) == 0 || LockingBegin().IsMatch(sql)))
+        {
+            throw new HranaRequestException(
+                $"Not authorized to write to database '{stream.Database.Name.Value}': these credentials are read-only (a read-only token, or an organization role "
+                + "outside ORG_WRITE_ROLES). Reads go on; to write, use a full-access token (authorization=full-access).",
+                HranaErrorCodes.ReadOnlyCaller);
         }
     }
 

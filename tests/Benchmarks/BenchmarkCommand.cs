@@ -18,6 +18,7 @@ namespace Benchmarks;
 /// <c>idle-memory</c>: what the AppHost and every process it starts hold (PSS) when idle.
 /// <c>page [--requests N] [--telemetry off]</c>: the web app's todos page, warm: latency inside and at the client, and its weight.
 /// <c>physical [--count N]</c>: the disk's and SQLite's own cost (<see cref="PhysicalReference"/>), which the storage benchmarks also print.
+/// <c>token-check [--tokens N] [--rotations R] [--working-set W] [--requests Q] [--rounds K]</c>: the gateway's bearer check per request, session vs database tokens.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -37,6 +38,9 @@ internal static class BenchmarkCommand
                 return await HranaVsApiBenchmark.RunAsync(Option(args, "--users", 20), Option(args, "--todos", 50), Option(args, "--concurrency", 16), seconds, !args.Contains("off"));
             case "page":
                 return await PageBenchmark.RunAsync(Option(args, "--requests", 1000), !args.Contains("off"));
+            case "token-check":
+                return await TokenCheckBenchmark.RunAsync(Option(args, "--tokens", 100_000), Option(args, "--rotations", 1000),
+                    Option(args, "--working-set", 2000), Option(args, "--requests", 200_000), Option(args, "--rounds", 5));
             case "physical":
                 // Where the storage benchmarks' DATA_DIR lives (Directory.CreateTempSubdirectory), so the figures compare.
                 PhysicalReference.Measure(Path.GetTempPath(), Option(args, "--count", 300)).Print();
@@ -58,7 +62,8 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- startup [--runs 5]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- idle-memory\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- page [--requests 1000] [--telemetry off]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- physical [--count 300]");
+                "       dotnet run -c Release --project tests/Benchmarks -- physical [--count 300]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- token-check [--tokens 100000] [--rotations 1000] [--working-set 2000] [--requests 200000] [--rounds 5]");
             return 2;
         }
 

@@ -18,10 +18,13 @@ public static class LibsqlClientCheck
     private static string Folder => Path.Combine(AppContext.BaseDirectory, "LibsqlClient");
 
     /// <summary>Runs check.mjs against <paramref name="url"/> (ending in <c>/db/{name}/</c>); its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(Uri url, string authToken)
+    public static Task<(int ExitCode, string Output)> RunAsync(Uri url, string authToken) => RunAsync("check.mjs", url, authToken);
+
+    /// <summary>Runs <paramref name="script"/> (check.mjs, read-only.mjs) against <paramref name="url"/>; its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string script, Uri url, string authToken)
     {
         await EnsureInstalledAsync();
-        return await RunToolAsync("node", ["check.mjs"], new Dictionary<string, string>
+        return await RunToolAsync("node", [script], new Dictionary<string, string>
         {
             ["LIBSQL_URL"] = url.ToString(),
             ["LIBSQL_AUTH_TOKEN"] = authToken,
