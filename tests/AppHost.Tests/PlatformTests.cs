@@ -11,7 +11,7 @@ namespace AppHost.Tests;
 [Collection(WholeSystem.Name)]
 public sealed class PlatformTests(DashboardPlatformFixture platform) : IClassFixture<DashboardPlatformFixture>
 {
-    private static readonly string[] SecretNames = ["CLERK_WEBHOOK_SECRET", "DEV_JWT_SIGNING_KEY", "PLATFORM_API_TOKEN"];
+    private static readonly string[] SecretNames = ["CLERK_WEBHOOK_SECRET", "DATABASE_TOKEN_SIGNING_KEY", "DEV_JWT_SIGNING_KEY", "PLATFORM_API_TOKEN"];
 
     [Fact]
     public async Task AUsersTodoGoesThroughTheGatewayIntoTheirOwnDatabaseAndBack()
@@ -126,7 +126,7 @@ public sealed class PlatformTests(DashboardPlatformFixture platform) : IClassFix
             values[parameter.Name] = await parameter.GetValueAsync(CancellationToken.None);
         }
 
-        Assert.Equal(["clerk-webhook-secret", "dev-jwt-signing-key", "platform-api-token"], values.Keys.Order());
+        Assert.Equal(["clerk-webhook-secret", "database-token-signing-key", "dev-jwt-signing-key", "platform-api-token"], values.Keys.Order());
         Assert.All(SecretNames, name => Assert.True(values[name.ToLowerInvariant().Replace('_', '-')] == kept[name], $"the second start's {name} is not the kept one"));
         Assert.Equal(before, await File.ReadAllTextAsync(file));
     }
