@@ -18,9 +18,9 @@ public sealed class LibsqlClientTests(PlatformFixture platform) : IClassFixture<
         const string name = "libsql-client-direct";
         await CreateTodosDatabaseAsync(name);
 
-        var (exitCode, output) = await LibsqlClientCheck.RunAsync(new Uri(platform.App.GetEndpoint("tenantservice"), $"/db/{name}/"), platform.PlatformApiToken);
+        var (exitCode, output, errors) = await OfficialLibsqlClient.RunAsync("check.mjs", new Uri(platform.App.GetEndpoint("tenantservice"), $"/db/{name}/"), platform.PlatformApiToken);
 
-        Assert.True(exitCode == 0, $"node check.mjs exited with {exitCode}:\n{output}");
+        Assert.True(exitCode == 0, $"node check.mjs exited with {exitCode}:\n{errors}\n{output}");
     }
 
     [Fact]
@@ -31,9 +31,9 @@ public sealed class LibsqlClientTests(PlatformFixture platform) : IClassFixture<
         var token = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
 
         // The user's database does not exist yet: the client's first request through the gateway creates it.
-        var (exitCode, output) = await LibsqlClientCheck.RunAsync(new Uri(platform.Gateway.BaseAddress!, $"/db/{TestTokens.DatabaseOf(userId)}/"), token);
+        var (exitCode, output, errors) = await OfficialLibsqlClient.RunAsync("check.mjs", new Uri(platform.Gateway.BaseAddress!, $"/db/{TestTokens.DatabaseOf(userId)}/"), token);
 
-        Assert.True(exitCode == 0, $"node check.mjs exited with {exitCode}:\n{output}");
+        Assert.True(exitCode == 0, $"node check.mjs exited with {exitCode}:\n{errors}\n{output}");
     }
 
     // check.mjs works on the todos table, which every user's database has.

@@ -18,9 +18,9 @@ public sealed class LibsqlClientTokenTests(PlatformFixture platform) : IClassFix
         await PlatformAsync(HttpMethod.Post, "/v1/organizations/local/databases", new { name, schema = "todos-schema" });
         var token = await MintAsync(name, "full-access");
 
-        var (exitCode, output) = await LibsqlClientCheck.RunAsync(new Uri(platform.Gateway.BaseAddress!, $"/db/{name}/"), token);
+        var (exitCode, output, errors) = await OfficialLibsqlClient.RunAsync("check.mjs", new Uri(platform.Gateway.BaseAddress!, $"/db/{name}/"), token);
 
-        Assert.True(exitCode == 0, $"node check.mjs exited with {exitCode}:\n{output}");
+        Assert.True(exitCode == 0, $"node check.mjs exited with {exitCode}:\n{errors}\n{output}");
     }
 
     [Fact]
@@ -30,9 +30,9 @@ public sealed class LibsqlClientTokenTests(PlatformFixture platform) : IClassFix
         await PlatformAsync(HttpMethod.Post, "/v1/organizations/local/databases", new { name, schema = "todos-schema" });
         var token = await MintAsync(name, "read-only");
 
-        var (exitCode, output) = await LibsqlClientCheck.RunAsync("read-only.mjs", new Uri(platform.Gateway.BaseAddress!, $"/db/{name}/"), token);
+        var (exitCode, output, errors) = await OfficialLibsqlClient.RunAsync("read-only.mjs", new Uri(platform.Gateway.BaseAddress!, $"/db/{name}/"), token);
 
-        Assert.True(exitCode == 0, $"node read-only.mjs exited with {exitCode}:\n{output}");
+        Assert.True(exitCode == 0, $"node read-only.mjs exited with {exitCode}:\n{errors}\n{output}");
     }
 
     private async Task<string> MintAsync(string database, string authorization)

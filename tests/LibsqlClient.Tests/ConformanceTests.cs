@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Testing;
 
 namespace LibsqlClient.Tests;
 
@@ -15,7 +16,10 @@ public sealed class ConformanceTests(LibsqlServerFixture server)
     [Fact]
     public async Task EveryCorpusStatementGivesWhatTheOfficialClientGives()
     {
-        var official = JsonNode.Parse(await OfficialClient.RunConformanceAsync(server.Url(await server.CreateDatabaseAsync("conformance-js")), LibsqlServerFixture.PlatformToken))!.AsArray();
+        var (exitCode, output, stderr) = await OfficialLibsqlClient.RunAsync(
+            "conformance.mjs", server.Url(await server.CreateDatabaseAsync("conformance-js")), LibsqlServerFixture.PlatformToken, "conformance-corpus.json");
+        Assert.True(exitCode == 0, $"node conformance.mjs exited with {exitCode}:\n{stderr}\n{output}");
+        var official = JsonNode.Parse(output)!.AsArray();
         using var db = server.Open(await server.CreateDatabaseAsync("conformance-dotnet"));
         var corpus = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "LibsqlClient", "conformance-corpus.json")))!.AsArray();
 

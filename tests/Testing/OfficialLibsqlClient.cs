@@ -2,31 +2,30 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using Xunit;
 
-namespace LibsqlClient.Tests;
+namespace Testing;
 
 /// <summary>
-/// The official <c>@libsql/client</c> under node, from tests/LibsqlClient as copied into the test output (pinned by its
-/// package-lock.json, installed once with <c>npm ci</c>).
+/// The official <c>@libsql/client</c> under node: the scripts of tests/LibsqlClient as copied into a test project's
+/// output folder <c>LibsqlClient</c>, installed once with <c>npm ci</c> (pinned by package-lock.json).
 /// </summary>
-public static class OfficialClient
+public static class OfficialLibsqlClient
 {
     private const int MinimumNodeMajor = 18;
     private static readonly SemaphoreSlim InstallOnce = new(1, 1);
 
     private static string Folder => Path.Combine(AppContext.BaseDirectory, "LibsqlClient");
 
-    /// <summary>Runs conformance.mjs over the corpus against <paramref name="url"/>; what it printed on stdout.</summary>
-    public static async Task<string> RunConformanceAsync(Uri url, string authToken)
+    /// <summary>Runs <c>node <paramref name="script"/> <paramref name="arguments"/></c> against a database URL; its exit code, stdout and stderr.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string script, Uri url, string authToken, params string[] arguments)
     {
         await EnsureInstalledAsync();
-        var (exitCode, output, errors) = await RunAsync("node", ["conformance.mjs", "conformance-corpus.json"], new()
+        return await RunToolAsync("node", [script, .. arguments], new()
         {
             ["LIBSQL_URL"] = url.ToString(),
             ["LIBSQL_AUTH_TOKEN"] = authToken,
         }, TimeSpan.FromMinutes(2));
-        Assert.True(exitCode == 0, $"node conformance.mjs exited with {exitCode}:\n{errors}\n{output}");
-        return output;
     }
 
     private static async Task EnsureInstalledAsync()
@@ -34,7 +33,7 @@ public static class OfficialClient
         await InstallOnce.WaitAsync();
         try
         {
-            var (_, version, _) = await RunAsync("node", ["--version"], [], TimeSpan.FromSeconds(30));
+            var (_, version, _) = await RunToolAsync("node", ["--version"], [], TimeSpan.FromSeconds(30));
             Assert.True(int.TryParse(version.Trim().TrimStart('v').Split('.')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var major) && major >= MinimumNodeMajor,
                 $"@libsql/client needs node {MinimumNodeMajor} or later; this machine's node says '{version.Trim()}'. Install Debian's nodejs and npm (apt-get install nodejs npm).");
             // node_modules is kept between runs; the stamp says which lock file it was installed from.
@@ -45,7 +44,7 @@ public static class OfficialClient
                 return;
             }
 
-            var (exitCode, output, errors) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], [], TimeSpan.FromMinutes(5));
+            var (exitCode, output, errors) = await RunToolAsync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], [], TimeSpan.FromMinutes(5));
             Assert.True(exitCode == 0, $"npm ci in {Folder} exited with {exitCode}:\n{errors}\n{output}");
             await File.WriteAllTextAsync(stamp, lockHash);
         }
@@ -55,7 +54,7 @@ public static class OfficialClient
         }
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string tool, string[] arguments, Dictionary<string, string> environment, TimeSpan limit)
+    private static async Task<(int ExitCode, string Output, string Errors)> RunToolAsync(string tool, string[] arguments, Dictionary<string, string> environment, TimeSpan limit)
     {
         var start = new ProcessStartInfo(tool, arguments)
         {
@@ -77,7 +76,7 @@ public static class OfficialClient
         catch (Win32Exception exception)
         {
             throw new InvalidOperationException(
-                $"The conformance test needs node ({MinimumNodeMajor}+) and npm on PATH, and '{tool}' could not be started ({exception.Message}). " +
+                $"The libSQL client tests need node ({MinimumNodeMajor}+) and npm on PATH, and '{tool}' could not be started ({exception.Message}). " +
                 "Install Debian's nodejs and npm (apt-get install nodejs npm); .ci/run does.", exception);
         }
 
