@@ -2,22 +2,10 @@
 // LIBSQL_URL: http://host:port/db/<name>/ (a database that follows todos-schema); LIBSQL_AUTH_TOKEN: the bearer token.
 // Prints one line per check; exits 1 when any check fails, 2 when the settings are missing.
 import assert from "node:assert/strict";
-import { createClient, LibsqlError } from "@libsql/client";
+import { LibsqlError } from "@libsql/client";
+import { connect, runChecks } from "./checks.mjs";
 
-const url = process.env.LIBSQL_URL;
-const authToken = process.env.LIBSQL_AUTH_TOKEN;
-if (!url || !authToken) {
-    console.error("Set LIBSQL_URL (http://host:port/db/<name>/) and LIBSQL_AUTH_TOKEN.");
-    process.exit(2);
-}
-if (!url.endsWith("/")) {
-    // The client resolves "v2/pipeline" against the URL, so without the slash it would address /db/v2/pipeline.
-    console.error(`LIBSQL_URL must end with "/" (http://host:port/db/<name>/), got ${url}`);
-    process.exit(2);
-}
-
-// bigint mode, so 64-bit integers survive the trip exactly.
-const client = createClient({ url, authToken, intMode: "bigint" });
+const { url, client } = connect();
 // Rows this script writes carry this prefix, so reruns and other data in the database do not disturb it.
 const mark = "libsql-check:";
 const beyondDoubles = 9007199254740993n; // 2^53 + 1: a JavaScript number cannot hold it
@@ -168,17 +156,4 @@ async function rejection(promise) {
     throw new assert.AssertionError({ message: "expected the call to fail, but it succeeded" });
 }
 
-let failed = 0;
-for (const [name, check] of checks) {
-    try {
-        await check();
-        console.log(`ok - ${name}`);
-    } catch (error) {
-        failed++;
-        console.log(`not ok - ${name}\n  ${String(error?.stack ?? error).replaceAll("\n", "\n  ")}`);
-    }
-}
-
-client.close();
-console.log(`${checks.length - failed} of ${checks.length} checks passed against ${url}`);
-process.exit(failed === 0 ? 0 : 1);
+await runChecks(client, url, checks);

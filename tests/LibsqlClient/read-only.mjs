@@ -2,16 +2,10 @@
 // server's SQLITE_READONLY error, and nothing is written. LIBSQL_URL, LIBSQL_AUTH_TOKEN as for check.mjs.
 // Prints one line per check; exits 1 when any check fails, 2 when the settings are missing.
 import assert from "node:assert/strict";
-import { createClient, LibsqlError } from "@libsql/client";
+import { LibsqlError } from "@libsql/client";
+import { connect, runChecks } from "./checks.mjs";
 
-const url = process.env.LIBSQL_URL;
-const authToken = process.env.LIBSQL_AUTH_TOKEN;
-if (!url || !authToken || !url.endsWith("/")) {
-    console.error("Set LIBSQL_URL (http://host:port/db/<name>/, with the trailing slash) and LIBSQL_AUTH_TOKEN (a read-only token).");
-    process.exit(2);
-}
-
-const client = createClient({ url, authToken, intMode: "bigint" });
+const { url, client } = connect();
 const mark = "libsql-read-only:";
 
 async function refusal(promise) {
@@ -60,17 +54,4 @@ const checks = [
     }],
 ];
 
-let failed = 0;
-for (const [name, check] of checks) {
-    try {
-        await check();
-        console.log(`ok - ${name}`);
-    } catch (error) {
-        failed++;
-        console.log(`not ok - ${name}\n  ${String(error?.stack ?? error).replaceAll("\n", "\n  ")}`);
-    }
-}
-
-client.close();
-console.log(`${checks.length - failed} of ${checks.length} checks passed against ${url}`);
-process.exit(failed === 0 ? 0 : 1);
+await runChecks(client, url, checks);
