@@ -11,6 +11,10 @@ internal static class BackupsExtensions
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<SnapshotTaker>();
         services.AddSingleton<BackupPass>();
+        services.AddSingleton<SnapshotPreparer>();
+        services.AddSingleton<BackupRestorer>();
+        // After PlatformStartup (registered earlier): files are reconciled before interrupted restores are unblocked.
+        services.AddHostedService<RestoreRecovery>();
         services.AddHostedService<BackupScheduler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BackupsJsonContext.Default));
     }
