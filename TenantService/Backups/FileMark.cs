@@ -13,11 +13,14 @@ internal readonly record struct FileMark(long DatabaseSize, long DatabaseTicks, 
     {
         var database = new FileInfo(databasePath);
         var log = new FileInfo(databasePath + "-wal");
+        // An empty WAL holds no change: a reader (the snapshot's own) may create one, or a checkpoint truncate one, and
+        // a truncating checkpoint writes the database file, whose mark changes instead.
+        var hasLog = log.Exists && log.Length > 0;
         return new FileMark(
             database.Exists ? database.Length : -1,
             database.Exists ? database.LastWriteTimeUtc.Ticks : 0,
-            log.Exists ? log.Length : -1,
-            log.Exists ? log.LastWriteTimeUtc.Ticks : 0);
+            hasLog ? log.Length : -1,
+            hasLog ? log.LastWriteTimeUtc.Ticks : 0);
     }
 
     /// <summary>Whether a file written at the same (coarse) time as the mark was taken could have changed unseen.</summary>
