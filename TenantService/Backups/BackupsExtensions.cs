@@ -13,6 +13,7 @@ internal static class BackupsExtensions
         services.AddSingleton<BackupPass>();
         services.AddSingleton<SnapshotPreparer>();
         services.AddSingleton<BackupRestorer>();
+        services.AddSingleton<SnapshotSeeds>();
         // After PlatformStartup (registered earlier): files are reconciled before interrupted restores are unblocked.
         services.AddHostedService<RestoreRecovery>();
         services.AddHostedService<BackupScheduler>();

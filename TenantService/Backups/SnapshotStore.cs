@@ -63,11 +63,14 @@ internal sealed class SnapshotStore(TenantDatabaseFactory factory)
     public void Delete(Snapshot snapshot) => File.Delete(snapshot.Path);
 
     /// <summary>Writes what <paramref name="entry"/> is beside its snapshots, unless it is there already.</summary>
-    public void Describe(DatabaseEntry entry)
+    public void Describe(DatabaseEntry entry) => Describe(Layout, entry);
+
+    /// <summary>Writes what <paramref name="entry"/> is beside its snapshots, unless it is there already; also called by a delete for its final backup.</summary>
+    public static void Describe(DatabaseLayout layout, DatabaseEntry entry)
     {
-        var path = Path.Combine(Layout.BackupsDirectory(entry.Name), DescriptorFile);
+        var path = Path.Combine(layout.BackupsDirectory(entry.Name), DescriptorFile);
         var descriptor = new SnapshotDescriptor(DatabaseProvisioner.KindName(entry.Kind), entry.Schema?.Value, entry.Group);
-        if (File.Exists(path) && ReadDescriptor(entry.Name) == descriptor)
+        if (File.Exists(path) && ReadDescriptor(path) == descriptor)
         {
             return;
         }
@@ -76,9 +79,10 @@ internal sealed class SnapshotStore(TenantDatabaseFactory factory)
     }
 
     /// <summary>What the database whose snapshots these are was, when known.</summary>
-    public SnapshotDescriptor? ReadDescriptor(DatabaseName name)
+    public SnapshotDescriptor? ReadDescriptor(DatabaseName name) => ReadDescriptor(Path.Combine(Layout.BackupsDirectory(name), DescriptorFile));
+
+    private static SnapshotDescriptor? ReadDescriptor(string path)
     {
-        var path = Path.Combine(Layout.BackupsDirectory(name), DescriptorFile);
         try
         {
             return JsonSerializer.Deserialize(File.ReadAllBytes(path), BackupsJsonContext.Default.SnapshotDescriptor);

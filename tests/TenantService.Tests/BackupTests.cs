@@ -200,6 +200,74 @@ public sealed class BackupTests(RedisFixture redis) : IAsyncLifetime
         await PlatformApi.ErrorAsync(never, HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task ADeletedChildComesBackFromItsBackupAsAChildAtTheCurrentVersion()
+    {
+        await _api.CreateOkAsync(new { name = "undo-schema", is_schema = true });
+        await MigrateAsync("undo-schema", "CREATE TABLE items (body TEXT)");
+        await _api.CreateOkAsync(new { name = "undo-child", schema = "undo-schema", group = "eu" });
+        ExecuteChild("undo-child", "INSERT INTO items VALUES ('precious')");
+        using (var deleted = await _api.DeleteAsync("undo-child"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        await MigrateAsync("undo-schema", "ALTER TABLE items ADD COLUMN done INTEGER NOT NULL DEFAULT 0");
+
+        var back = (await _api.CreateOkAsync(new { name = "undo-child", seed = new { type = "backup", name = "undo-child" } }))["database"]!;
+
+        Assert.Equal("undo-schema", (string)back["schema"]!);
+        Assert.Equal("eu", (string)back["group"]!);
+        Assert.Equal(2, (int)back["version"]!);
+        Assert.Equal(["precious:0"], DatabasesWorkflowTests.Query(Path("undo-child"), "SELECT body || ':' || done FROM items"));
+        Assert.Equal(["undo-child"], await _api.NamesAsync("?schema=undo-schema"));
+    }
+
+    [Fact]
+    public async Task ABranchAsOfATimeHoldsTheDataOfThen()
+    {
+        await _api.CreateOkAsync(new { name = "trunk" });
+        Execute("trunk", "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('then')");
+        var taken = await TakeAsync("trunk");
+        Execute("trunk", "INSERT INTO notes VALUES ('now')");
+
+        var branch = (await _api.CreateOkAsync(new { name = "branch", seed = new { type = "database", name = "trunk", timestamp = taken } }))["database"]!;
+
+        Assert.Null(branch["schema"]);
+        Assert.Equal(["then"], DatabasesWorkflowTests.Query(Path("branch"), "SELECT body FROM notes"));
+        Assert.Equal(["then", "now"], DatabasesWorkflowTests.Query(Path("trunk"), "SELECT body FROM notes"));
+    }
+
+    [Fact]
+    public async Task BadSeedsAreRefusedNamingTheProblem()
+    {
+        using (var none = await _api.CreateAsync(new { name = "from-nothing", seed = new { type = "backup", name = "never-was" } }))
+        {
+            Assert.Contains("has no backups", await PlatformApi.ErrorAsync(none, HttpStatusCode.NotFound));
+        }
+
+        using (var malformed = await _api.CreateAsync(new { name = "from-when", seed = new { type = "database", name = "todos-schema", timestamp = "noon" } }))
+        {
+            Assert.Contains("'seed.timestamp'", await PlatformApi.ErrorAsync(malformed, HttpStatusCode.BadRequest));
+        }
+
+        await _api.CreateOkAsync(new { name = "young" });
+        var taken = DateTimeOffset.Parse(await TakeAsync("young"), System.Globalization.CultureInfo.InvariantCulture);
+        var before = taken.AddHours(-1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        using (var early = await _api.CreateAsync(new { name = "too-early", seed = new { type = "database", name = "young", timestamp = before } }))
+        {
+            Assert.Contains("before the oldest snapshot", await PlatformApi.ErrorAsync(early, HttpStatusCode.BadRequest));
+        }
+
+        using (var taken409 = await _api.CreateAsync(new { name = "young", seed = new { type = "backup", name = "young" } }))
+        {
+            await PlatformApi.ErrorAsync(taken409, HttpStatusCode.Conflict);
+        }
+
+        Assert.Equal(["young"], await _api.NamesAsync("?type=standalone"));
+        Assert.Empty(Directory.GetFiles(System.IO.Path.GetDirectoryName(Path("young"))!, "*.tmp"));
+    }
+
     private async Task<string> TakeAsync(string name)
     {
         using var response = await _client.PostAsync($"{_api.Base}/{name}/backups", null);
