@@ -186,6 +186,37 @@ public sealed class BackupTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARestoreWhileAMigrationOfItsSchemaRunsIsRefused()
+    {
+        var directory = TestData.NewDataDirectory();
+        try
+        {
+            // Each database's run task pauses, so the job is still running when the restore comes.
+            await using var app = new TenantServiceApp(directory, redis.ConnectionString, new Dictionary<string, string?>
+            {
+                ["BACKUP_INTERVAL"] = "23:00:00",
+                ["MIGRATION_TASK_DELAY_MS"] = "3000",
+            });
+            var client = app.Platform();
+            var api = new PlatformApi(client);
+            await api.CreateOkAsync(new { name = "slow-schema", is_schema = true });
+            await api.CreateOkAsync(new { name = "slow-child", schema = "slow-schema" });
+            using var taken = await client.PostAsync($"{api.Base}/slow-child/backups", null);
+            var timestamp = (string)(await PlatformApi.ReadAsync(taken, HttpStatusCode.OK))["backup"]!["timestamp"]!;
+            using var submitted = await client.PostAsJsonAsync($"{api.Base}/slow-schema/migrations", new { sql = "CREATE TABLE later (id INTEGER)" });
+            await PlatformApi.ReadAsync(submitted, HttpStatusCode.OK);
+
+            using var refused = await client.PostAsJsonAsync($"{api.Base}/slow-child/restore", new { timestamp });
+
+            Assert.Contains("migration job", await PlatformApi.ErrorAsync(refused, HttpStatusCode.Conflict));
+        }
+        finally
+        {
+            TestData.DeleteDirectory(directory);
+        }
+    }
+
+    [Fact]
     public async Task ADeletedDatabasesFinalBackupIsListed()
     {
         await _api.CreateOkAsync(new { name = "gone-db", schema = "todos-schema" });
