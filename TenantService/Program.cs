@@ -1,4 +1,5 @@
 using TenantService.Apis;
+using TenantService.Backups;
 using TenantService.Extensions;
 using TenantService.Migrations;
 using TenantService.Tokens;
@@ -15,6 +16,7 @@ app.UseServerTiming();
 app.UseGatewayClientAddress();
 app.MapDefaultEndpoints();
 app.MapDatabasesApi();
+app.MapBackupsApi();
 app.MapQuarantineApi();
 app.MapOwnDumpApi();
 app.MapMigrationsApi();

@@ -32,6 +32,9 @@ internal static class PlatformSettings
         ("DUMP_TIMEOUT_MS", null),
         ("ORG_WRITE_ROLES", null),
         ("TOKEN_ROTATION_REFRESH_MS", null),
+        ("BACKUP_INTERVAL", null),
+        ("BACKUP_RETENTION", null),
+        ("BACKUP_PARALLELISM", null),
     ];
 
     public static string DataDirectory(IConfiguration configuration) =>

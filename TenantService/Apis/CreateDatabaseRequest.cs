@@ -21,10 +21,19 @@ internal sealed record CreateDatabaseRequest
     public DatabaseSeed? Seed { get; init; }
 }
 
-/// <summary>Where a new database's content comes from: <c>{"type": "database", "name": "..."}</c>.</summary>
+/// <summary>
+/// Where a new database's content comes from: <c>{"type": "database", "name", "timestamp"?}</c> (a live database, now or
+/// as of its latest snapshot at or before the time) or <c>{"type": "backup", "name", "timestamp"?}</c> (the snapshots of
+/// a database, deleted or not: an undelete).
+/// </summary>
 internal sealed record DatabaseSeed
 {
     public const string DatabaseType = "database";
+
+    public const string BackupType = "backup";
+
+    [JsonPropertyName("timestamp")]
+    public string? Timestamp { get; init; }
 
     [JsonPropertyName("type")]
     public string? Type { get; init; }

@@ -44,9 +44,14 @@ internal sealed class CreateDatabaseValidationFilter : IEndpointFilter
 
         if (request.Seed is { } seed)
         {
-            if (!string.Equals(seed.Type, DatabaseSeed.DatabaseType, StringComparison.Ordinal))
+            if (seed.Type is not (DatabaseSeed.DatabaseType or DatabaseSeed.BackupType))
             {
-                problems.Add($"'seed.type' must be \"{DatabaseSeed.DatabaseType}\" (copy an existing database); other seed types are not supported.");
+                problems.Add($"'seed.type' must be \"{DatabaseSeed.DatabaseType}\" (copy an existing database) or \"{DatabaseSeed.BackupType}\" (from a database's backups, also a deleted one's).");
+            }
+
+            if (seed.Timestamp is { } timestamp && !Backups.BackupTime.TryParse(timestamp, out _))
+            {
+                problems.Add($"'seed.timestamp' is '{timestamp}': expected {Backups.BackupTime.Rule}.");
             }
 
             if (!DatabaseName.TryCreate(seed.Name, out _, out var seedError))

@@ -34,9 +34,11 @@ internal sealed record DatabaseServices(
             + "creating a database of this name instead makes a new, empty one and leaves the quarantined file alone."));
     }
 
-    public DatabaseView View(DatabaseEntry entry) => new(
+    public DatabaseView View(DatabaseEntry entry) => ViewOf(entry, Options);
+
+    public static DatabaseView ViewOf(DatabaseEntry entry, PlatformOptions options) => new(
         entry.DbId.ToString(),
-        Options.HostnameOf(entry.Name.Value),
+        options.HostnameOf(entry.Name.Value),
         entry.Name.Value,
         entry.Group,
         entry.Schema?.Value,

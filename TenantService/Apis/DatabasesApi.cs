@@ -5,6 +5,7 @@ using Tenancy;
 using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Identity;
+using TenantService.Backups;
 using TenantService.Catalog;
 using TenantService.Databases;
 
@@ -37,18 +38,29 @@ internal static partial class DatabasesApi
         return api;
     }
 
-    public static async Task<Results<Ok<DatabaseResponse>, NotFound<ErrorBody>, Conflict<ErrorBody>>> CreateDatabase(
+    public static async Task<Results<Ok<DatabaseResponse>, NotFound<ErrorBody>, Conflict<ErrorBody>, JsonHttpResult<ErrorBody>>> CreateDatabase(
         JsonBody<CreateDatabaseRequest> body,
         [AsParameters] DatabaseServices services,
+        SnapshotSeeds snapshotSeeds,
         CancellationToken cancellationToken)
     {
         var request = body.Value!;
+        var name = DatabaseName.Parse(request.Name!);
+        // A seed with a time or from backups starts from a snapshot, prepared before anything is recorded.
+        var (prepared, problem) = request.Seed is { } wanted ? snapshotSeeds.Prepare(wanted, name, request.IsSchema ?? false) : (null, null);
+        if (problem is not null)
+        {
+            return TypedResults.Json(new ErrorBody(problem.Message), statusCode: problem.Status);
+        }
+
+        using var preparedSeed = prepared;
         var spec = new DatabaseSpec(
-            DatabaseName.Parse(request.Name!),
-            request.Group ?? DatabaseEntry.DefaultGroup,
+            name,
+            request.Group ?? prepared?.Group ?? DatabaseEntry.DefaultGroup,
             request.IsSchema ?? false,
             request.Schema is { } schema ? DatabaseName.Parse(schema) : null,
-            request.Seed?.Name is { } seed ? DatabaseName.Parse(seed) : null);
+            prepared is null && request.Seed?.Name is { } seed ? DatabaseName.Parse(seed) : null,
+            prepared);
 
         var result = await services.Provisioner.CreateAsync(spec, cancellationToken);
         return result.Outcome switch

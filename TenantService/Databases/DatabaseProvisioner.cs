@@ -130,6 +130,7 @@ internal sealed partial class DatabaseProvisioner(
 
             var (entry, movedFrom) = spec switch
             {
+                { Prepared: { } prepared } => (FromPrepared(spec, prepared, path), null),
                 { Seed: { } seed } => (await CopySeedAsync(spec, seed, path), null),
                 { Schema: { } schema } => CopySchema(spec, schema, path),
                 _ => (WriteEmpty(spec, path), null),
@@ -152,7 +153,7 @@ internal sealed partial class DatabaseProvisioner(
     }
 
     private DatabaseName? SchemaOf(DatabaseSpec spec) =>
-        spec.Schema ?? (spec.Seed is { } seed && catalog.Find(seed) is { Kind: DatabaseKind.Child } source ? source.Schema : null);
+        spec.Schema ?? spec.Prepared?.Schema ?? (spec.Seed is { } seed && catalog.Find(seed) is { Kind: DatabaseKind.Child } source ? source.Schema : null);
 
     /// <summary>A child from its schema's template: a pool file renamed into place (its name returned, for the pending move) or a file written here.</summary>
     private (DatabaseEntry? Entry, string? MovedFrom) CopySchema(DatabaseSpec spec, DatabaseName schema, string path)
@@ -221,6 +222,13 @@ internal sealed partial class DatabaseProvisioner(
         return NewEntry(spec, kind, schema, source.Version);
     }
 
+    /// <summary>A database from a snapshot already copied beside its destination and brought to its schema's version (branch, undelete).</summary>
+    private DatabaseEntry FromPrepared(DatabaseSpec spec, Backups.PreparedSeed prepared, string path)
+    {
+        DurableFile.MoveFlushed(prepared.File.TemporaryPath, path, options.DurableCreates);
+        return NewEntry(spec, prepared.Kind, prepared.Schema, prepared.File.Version);
+    }
+
     private DatabaseEntry WriteEmpty(DatabaseSpec spec, string path)
     {
         DurableFile.Write(path, templates.Empty, options.DurableCreates);
@@ -241,6 +249,8 @@ internal sealed partial class DatabaseProvisioner(
         var backupPath = factory.Layout.BackupPath(entry.Name, timeProvider.GetUtcNow());
         using var connection = factory.Open(path, entry.Kind, entry.Schema?.Value, readOnly: true);
         DatabaseBackup.Copy(connection, backupPath);
+        // What it was, for an undelete once its record is gone.
+        Backups.SnapshotStore.Describe(factory.Layout, entry);
         return backupPath;
     }
 

@@ -92,6 +92,9 @@ internal static class DurableFile
         }
     }
 
+    /// <summary>Flushes a folder, so the renames into it survive a power loss.</summary>
+    public static void FlushFolder(string directory) => FlushDirectory(directory);
+
     public static bool IsTemporary(string path) =>
         Path.GetFileName(path).StartsWith('.') && path.EndsWith(TemporarySuffix, StringComparison.Ordinal);
 

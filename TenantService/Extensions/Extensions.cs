@@ -3,6 +3,7 @@ using Tenancy.Databases;
 using Tenancy.Identity;
 using Tenancy.Metadata;
 using TenantService.Apis;
+using TenantService.Backups;
 using TenantService.Catalog;
 using TenantService.Databases;
 using TenantService.Metadata;
@@ -60,5 +61,6 @@ internal static class Extensions
         builder.AddDatabaseTokens();
         // Last: the migration resumer starts after PlatformStartup has reconciled files and brought built-in schemas up to date.
         builder.AddMigrations();
+        builder.AddBackups();
     }
 }
