@@ -47,7 +47,7 @@ public sealed class DeleteRaceTests(TodoServiceFixture fixture) : IClassFixture<
         var (apiAcks, apiAfter) = await apiWriter;
         var (libsqlAcks, libsqlAfter) = await libsqlWriter;
 
-        var backup = Directory.GetFiles(fixture.Users.Factory.Layout.BackupsDirectory(name)).Single();
+        var backup = Directory.GetFiles(fixture.Users.Factory.Layout.BackupsDirectory(name), "*.db").Single();
         var saved = Descriptions(backup);
         var lost = acknowledged.Where(write => !saved.Contains(write)).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged writes are not in the backup: {string.Join(", ", lost.Take(5))}");
