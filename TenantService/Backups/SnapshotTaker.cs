@@ -25,7 +25,7 @@ internal sealed class SnapshotTaker(TenantDatabaseFactory factory, SnapshotStore
             DatabaseBackup.Copy(connection, destination);
         }
 
-        DurableFile.FlushFolder(Path.GetDirectoryName(destination)!);
+        DiskFlush.Folder(Path.GetDirectoryName(destination)!);
         store.Describe(entry);
         var snapshot = store.List(entry.Name).First(snapshot => snapshot.Path == destination);
         return (snapshot, mark);

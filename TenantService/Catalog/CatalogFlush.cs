@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Tenancy.Databases;
 
 namespace TenantService.Catalog;
 
@@ -35,7 +35,8 @@ internal sealed class CatalogFlush(DatabaseCatalog catalog)
         var failure = default(Exception);
         try
         {
-            FlushLog(catalog.LogPath);
+            // Data only, as SQLite itself syncs its log: the file's times need no journal commit of their own.
+            DiskFlush.FileData(catalog.LogPath);
         }
         catch (IOException exception)
         {
@@ -56,49 +57,5 @@ internal sealed class CatalogFlush(DatabaseCatalog catalog)
         {
             throw failure;
         }
-    }
-
-    private static void FlushLog(string path)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-            stream.Flush(flushToDisk: true);
-            return;
-        }
-
-        var descriptor = NativeMethods.Open(path, NativeMethods.ReadOnly);
-        if (descriptor < 0)
-        {
-            throw new IOException($"Could not open '{path}' to flush platform.db's log (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        try
-        {
-            // Data only, as SQLite itself syncs its log: the file's times need no journal commit of their own.
-            if (NativeMethods.FlushData(descriptor) != 0)
-            {
-                throw new IOException($"Could not flush '{path}', platform.db's log (errno {Marshal.GetLastPInvokeError()}).");
-            }
-        }
-        finally
-        {
-            _ = NativeMethods.Close(descriptor);
-        }
-    }
-
-    private static class NativeMethods
-    {
-        // O_RDONLY | O_CLOEXEC
-        public const int ReadOnly = 0x80000;
-
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-        public static extern int FlushData(int descriptor);
-
-        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-        public static extern int Close(int descriptor);
     }
 }

@@ -179,7 +179,7 @@ internal sealed partial class ChildFilePool : IDisposable
         }
 
         // One flush for the whole batch instead of one per file.
-        DurableFile.FlushFileSystem(Directory);
+        DiskFlush.FileSystem(Directory);
         foreach (var prepared in batch)
         {
             queue.Enqueue(prepared);

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Tenancy.Databases;
 
 namespace TenantService.Databases;
 
@@ -31,7 +31,7 @@ internal static class DurableFile
             File.Move(temporaryPath, path, overwrite: true);
             if (flushDirectory)
             {
-                FlushDirectory(directory);
+                DiskFlush.Folder(directory);
             }
         }
         finally
@@ -61,85 +61,10 @@ internal static class DurableFile
         File.Move(source, path, overwrite: true);
         if (flushDirectory)
         {
-            FlushDirectory(directory);
+            DiskFlush.Folder(directory);
         }
     }
-
-    /// <summary>Flushes everything written to the file system that holds <paramref name="directory"/> (<c>syncfs</c>).</summary>
-    public static void FlushFileSystem(string directory)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        var descriptor = NativeMethods.Open(directory, NativeMethods.ReadOnlyDirectory);
-        if (descriptor < 0)
-        {
-            throw new IOException($"Could not open folder '{directory}' to flush it (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        try
-        {
-            if (NativeMethods.SyncFileSystem(descriptor) != 0)
-            {
-                throw new IOException($"Could not flush the file system of '{directory}' (errno {Marshal.GetLastPInvokeError()}).");
-            }
-        }
-        finally
-        {
-            _ = NativeMethods.Close(descriptor);
-        }
-    }
-
-    /// <summary>Flushes a folder, so the renames into it survive a power loss.</summary>
-    public static void FlushFolder(string directory) => FlushDirectory(directory);
 
     public static bool IsTemporary(string path) =>
         Path.GetFileName(path).StartsWith('.') && path.EndsWith(TemporarySuffix, StringComparison.Ordinal);
-
-    private static void FlushDirectory(string directory)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        // .NET cannot open a directory as a file, so ask the kernel directly.
-        var descriptor = NativeMethods.Open(directory, NativeMethods.ReadOnlyDirectory);
-        if (descriptor < 0)
-        {
-            throw new IOException($"Could not open folder '{directory}' to flush it (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        try
-        {
-            if (NativeMethods.Fsync(descriptor) != 0)
-            {
-                throw new IOException($"Could not flush folder '{directory}' (errno {Marshal.GetLastPInvokeError()}).");
-            }
-        }
-        finally
-        {
-            _ = NativeMethods.Close(descriptor);
-        }
-    }
-
-    private static class NativeMethods
-    {
-        // O_RDONLY | O_CLOEXEC: the same values on every Linux architecture .NET runs on.
-        public const int ReadOnlyDirectory = 0x80000;
-
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-        public static extern int Fsync(int descriptor);
-
-        [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-        public static extern int SyncFileSystem(int descriptor);
-
-        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-        public static extern int Close(int descriptor);
-    }
 }

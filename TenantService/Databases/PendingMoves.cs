@@ -42,7 +42,7 @@ internal sealed partial class PendingMoves(
         while (catalog.PendingMoves(Batch) is { Count: > 0 } moves)
         {
             // Read before the flush: every rename these records stand for happened before their commit, hence before it.
-            DurableFile.FlushFileSystem(factory.Layout.DatabasesDirectory);
+            DiskFlush.FileSystem(factory.Layout.DatabasesDirectory);
             catalog.ForgetMoves(moves);
             if (moves.Count < Batch)
             {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using AppHost.Platform;
+using Testing;
 
 namespace AppHost.Tests;
 
@@ -11,7 +11,6 @@ namespace AppHost.Tests;
 /// </summary>
 internal sealed class AppHostProcess : IAsyncDisposable
 {
-    private const int SigInt = 2;
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -93,10 +92,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
     /// <summary>Ctrl+C in its terminal.</summary>
     public void Interrupt()
     {
-        if (Kill(_process.Id, SigInt) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed with errno {Marshal.GetLastPInvokeError()}.");
-        }
+        Signals.Send(_process.Id, Signals.Interrupt);
     }
 
     /// <summary>SIGKILL: the AppHost runs no shutdown code at all.</summary>
@@ -161,7 +157,4 @@ internal sealed class AppHostProcess : IAsyncDisposable
             _ready.TrySetResult();
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

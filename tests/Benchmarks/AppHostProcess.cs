@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Testing;
 
 namespace Benchmarks;
@@ -15,7 +14,6 @@ internal sealed class AppHostProcess : IAsyncDisposable
     /// <summary>The first words of the AppHost's ready line (AppHost/Platform/StartupReport.ReadyLine).</summary>
     public const string ReadyLine = "AppHost ready";
 
-    private const int SigInt = 2;
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
@@ -83,10 +81,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
     {
         var processes = AppHostProcesses.Of(_process.Id);
         var clock = Stopwatch.StartNew();
-        if (SendSignal(_process.Id, SigInt) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed with errno {Marshal.GetLastPInvokeError()}.");
-        }
+        Signals.Send(_process.Id, Signals.Interrupt);
 
         using var timeout = new CancellationTokenSource(StopTimeout);
         try
@@ -153,9 +148,4 @@ internal sealed class AppHostProcess : IAsyncDisposable
             _ready.TrySetResult((_sinceStart.Elapsed, line.Trim()));
         }
     }
-
-#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code; the arguments are blittable.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int processId, int signal);
-#pragma warning restore SYSLIB1054
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
+using Tenancy.Databases;
 
 namespace Benchmarks;
 
@@ -90,7 +90,7 @@ internal sealed record PhysicalReference(double[] CopyMs, double[] AlterMs, doub
             file.Flush(flushToDisk: true);
         }
 
-        FlushFolder(Path.GetDirectoryName(path)!);
+        DiskFlush.Folder(Path.GetDirectoryName(path)!);
     }
 
     private static void AlterAndCommit(string path)
@@ -117,40 +117,5 @@ internal sealed record PhysicalReference(double[] CopyMs, double[] AlterMs, doub
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static void FlushFolder(string folder)
-    {
-        var descriptor = NativeMethods.Open(folder, NativeMethods.ReadOnlyDirectory);
-        if (descriptor < 0)
-        {
-            throw new IOException($"Could not open folder '{folder}' (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        try
-        {
-            if (NativeMethods.Fsync(descriptor) != 0)
-            {
-                throw new IOException($"Could not flush folder '{folder}' (errno {Marshal.GetLastPInvokeError()}).");
-            }
-        }
-        finally
-        {
-            _ = NativeMethods.Close(descriptor);
-        }
-    }
-
-    private static class NativeMethods
-    {
-        public const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
-
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-        public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-        public static extern int Fsync(int descriptor);
-
-        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-        public static extern int Close(int descriptor);
     }
 }

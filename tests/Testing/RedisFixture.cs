@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using StackExchange.Redis;
 using Xunit;
 
@@ -11,8 +10,6 @@ namespace Testing;
 /// </summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
-    private const int SigStop = 19;
-    private const int SigCont = 18;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("redis-fixture-").FullName;
     private Process? _server;
@@ -74,10 +71,10 @@ public sealed class RedisFixture : IAsyncLifetime
     }
 
     /// <summary>SIGSTOP: the server keeps its connections open but answers nothing, as a hung Redis does.</summary>
-    public void Pause() => Signal(SigStop);
+    public void Pause() => Signals.Send(OwnServer().Id, Signals.Stop);
 
     /// <summary>SIGCONT after <see cref="Pause"/>: the server answers again, commands sent meanwhile included.</summary>
-    public void Resume() => Signal(SigCont);
+    public void Resume() => Signals.Send(OwnServer().Id, Signals.Continue);
 
     /// <summary>Kills the server: connections drop and new ones are refused, as when Redis is down.</summary>
     public async Task StopAsync()
@@ -85,14 +82,6 @@ public sealed class RedisFixture : IAsyncLifetime
         var server = OwnServer();
         server.Kill();
         await server.WaitForExitAsync();
-    }
-
-    private void Signal(int signal)
-    {
-        if (Kill(OwnServer().Id, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
-        }
     }
 
     private Process OwnServer() => _server ?? throw new InvalidOperationException(
@@ -103,7 +92,7 @@ public sealed class RedisFixture : IAsyncLifetime
         if (_server is { HasExited: false })
         {
             // A test that failed while Redis was paused must not leave closing the connection waiting on it.
-            Kill(_server.Id, SigCont);
+            Signals.TrySend(_server.Id, Signals.Continue);
         }
 
         if (_connection is not null)
@@ -120,9 +109,4 @@ public sealed class RedisFixture : IAsyncLifetime
         _server?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
-
-#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code; the arguments are blittable.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-#pragma warning restore SYSLIB1054
 }
