@@ -6,7 +6,9 @@ namespace Tenancy.Connections;
 
 /// <summary>
 /// The one owner of a process's connections to tenant databases: at most <see cref="TenantConnectionCacheOptions.MaxOpenDatabases"/>
-/// open at once, least recently used closed first, idle ones closed after a while. A warm tenant costs no lookup; a cold
+/// with files open at once, those still closing included, least recently used closed first, idle ones closed after a while.
+/// Evicted and idle tenants are closed by background closers, ahead of need (<see cref="TenantConnectionCacheOptions.CloseAhead"/>),
+/// so a cold tenant neither closes another on its request nor, mostly, waits for a slot. A warm tenant costs no lookup; a cold
 /// one is looked up in the <see cref="ITenantDirectory"/>. Tenant events (deleted, migrating, migrated) and close requests
 /// keep it current, so write blocks, versions, deletes and the libSQL streams' connections are handled here alone.
 /// </summary>
@@ -25,8 +27,13 @@ public sealed class TenantConnectionCache : IDisposable
     private readonly Dictionary<DatabaseName, long> _closing = [];
     private readonly LinkedList<TenantConnections> _recency = new();
     private readonly ITimer _idleSweep;
+    // A slot per tenant with files open, taken before its first open and released after its last close.
+    private readonly SemaphoreSlim _slots;
+    private readonly TenantCloser _closer;
+    private readonly int _closeAhead;
     private long _generation;
     private int _closedSinceTrim;
+    private int _slotWaiters;
 
     /// <summary>Creates a cache that opens databases with <paramref name="factory"/> and looks them up in <paramref name="directory"/>.</summary>
     /// <param name="factory">Opens guarded tenant connections.</param>
@@ -39,11 +46,19 @@ public sealed class TenantConnectionCache : IDisposable
         _directory = directory;
         _options = options;
         _time = time;
+        _slots = new SemaphoreSlim(options.MaxOpenDatabases, options.MaxOpenDatabases);
+        // Settings refuse more than half the bound; a cache built in code with a tiny bound keeps that rule too.
+        _closeAhead = Math.Min(options.CloseAhead, options.MaxOpenDatabases / 2);
+        _closer = new TenantCloser(options.CloseConcurrency, options.MaxOpenDatabases, () => Interlocked.Increment(ref _closedSinceTrim));
         // At most 10 s apart, so the C heap is trimmed soon after evictions; idle expiry needs no finer steps than a quarter.
         var sweepEvery = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, MaxSweepInterval.Ticks));
         _idleSweep = time.CreateTimer(_ => CloseIdle(), null, sweepEvery, sweepEvery);
         TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.open_databases", () => OpenDatabases,
             description: "Tenant databases open in this process.");
+        TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.pending_closes", () => _closer.Pending,
+            description: "Tenant databases evicted or idle, queued for a background closer or being closed; each still holds its slot.");
+        TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.free_slots", () => _slots.CurrentCount,
+            description: "Tenant databases that may still be opened before a cold tenant waits for a close.");
     }
 
     /// <summary>How many tenant databases are open now.</summary>
@@ -72,7 +87,7 @@ public sealed class TenantConnectionCache : IDisposable
         var started = _time.GetTimestamp();
         while (true)
         {
-            var (tenant, refused) = await ResolveAsync(name);
+            var (tenant, refused) = await ResolveAsync(name, cancellationToken);
             if (tenant is null)
             {
                 return refused;
@@ -102,7 +117,7 @@ public sealed class TenantConnectionCache : IDisposable
     {
         while (true)
         {
-            var (tenant, refused) = await ResolveAsync(name);
+            var (tenant, refused) = await ResolveAsync(name, CancellationToken.None);
             if (tenant is null)
             {
                 return refused;
@@ -203,7 +218,7 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
-    /// <summary>Closes every tenant: after a Redis reconnect, events may have been missed, so nothing cached is trusted.</summary>
+    /// <summary>Closes every tenant in the background: after a Redis reconnect, events may have been missed, so nothing cached is trusted.</summary>
     public void InvalidateAll()
     {
         List<TenantConnections> closing;
@@ -213,16 +228,18 @@ public sealed class TenantConnectionCache : IDisposable
             closing = [.. _open.Values];
             _open.Clear();
             _recency.Clear();
+            closing.ForEach(tenant => tenant.Node = null);
         }
 
-        Close(closing);
+        _closer.Enqueue(closing);
     }
 
-    /// <summary>Closes every tenant and stops the idle sweep.</summary>
+    /// <summary>Closes every tenant, waits for the closers to finish, and stops the idle sweep.</summary>
     public void Dispose()
     {
         _idleSweep.Dispose();
         InvalidateAll();
+        _closer.Dispose();
     }
 
     private async ValueTask<TenantLease?> LeaseAsync(DatabaseName name, TenantConnections tenant, TenantAccessMode mode, CancellationToken cancellationToken)
@@ -258,12 +275,24 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
-    private async ValueTask<(TenantConnections? Tenant, TenantAccess Refused)> ResolveAsync(DatabaseName name)
+    private async ValueTask<(TenantConnections? Tenant, TenantAccess Refused)> ResolveAsync(DatabaseName name, CancellationToken cancellationToken)
     {
         TenantConnections? tenant;
         try
         {
-            tenant = TryGetOpen(name) ?? await LoadAsync(name);
+            if (TryGetOpen(name) is not { } open)
+            {
+                var (loaded, limitReached) = await LoadAsync(name, cancellationToken);
+                if (limitReached)
+                {
+                    TenancyTelemetry.OpenLimitReached.Add(1);
+                    return (null, TenantAccess.Blocked(TenantAccessStatus.OpenLimitReached));
+                }
+
+                open = loaded;
+            }
+
+            tenant = open;
         }
         catch (TenantDirectoryUnavailableException)
         {
@@ -295,53 +324,117 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
-    private async Task<TenantConnections?> LoadAsync(DatabaseName name)
+    // A slot is taken before the first open and handed to the tenant, which gives it back after its last close.
+    private async Task<(TenantConnections? Tenant, bool LimitReached)> LoadAsync(DatabaseName name, CancellationToken cancellationToken)
     {
         TenancyTelemetry.Misses.Add(1);
-        while (true)
+        var slotHeld = false;
+        try
         {
-            long generation;
-            lock (_lock)
+            while (true)
             {
-                if (IsClosingLocked(name))
+                long generation;
+                lock (_lock)
                 {
-                    return null;
+                    if (IsClosingLocked(name))
+                    {
+                        return (null, false);
+                    }
+
+                    generation = _generation;
                 }
 
-                generation = _generation;
-            }
+                var record = await _directory.FindAsync(name);
+                List<TenantConnections> evicted = [];
+                TenantConnections? created = null;
+                lock (_lock)
+                {
+                    // An event arrived while the record was read: it may already be stale, read it again.
+                    if (generation != _generation)
+                    {
+                        continue;
+                    }
 
-            var record = await _directory.FindAsync(name);
-            List<TenantConnections> evicted = [];
-            TenantConnections? tenant;
-            lock (_lock)
+                    if (record is null || IsClosingLocked(name))
+                    {
+                        // A record read before a close started may still look open; the close wins.
+                        return (null, false);
+                    }
+
+                    if (_open.TryGetValue(name, out var open))
+                    {
+                        Touch(open);
+                        return (open, false);
+                    }
+
+                    slotHeld = slotHeld || _slots.Wait(0);
+                    if (slotHeld)
+                    {
+                        created = new TenantConnections(record, _factory, _options.ReadersPerDatabase, () => _slots.Release());
+                        slotHeld = false;
+                        created.Gate.Set(record.BlockWrites);
+                        _open[name] = created;
+                        Touch(created);
+                    }
+                    else
+                    {
+                        _slotWaiters++;
+                    }
+
+                    EvictAhead(evicted, keep: created);
+                }
+
+                Enqueue(evicted);
+                if (created is not null)
+                {
+                    return (created, false);
+                }
+
+                TenancyTelemetry.SlotWaits.Add(1);
+                try
+                {
+                    slotHeld = await WaitForSlotAsync(cancellationToken);
+                }
+                finally
+                {
+                    lock (_lock)
+                    {
+                        _slotWaiters--;
+                    }
+                }
+
+                if (!slotHeld)
+                {
+                    return (null, true);
+                }
+            }
+        }
+        finally
+        {
+            if (slotHeld)
             {
-                // An event arrived while the record was read: it may already be stale, read it again.
-                if (generation != _generation)
-                {
-                    continue;
-                }
-
-                if (record is null || IsClosingLocked(name))
-                {
-                    // A record read before a close started may still look open; the close wins.
-                    return null;
-                }
-
-                if (!_open.TryGetValue(name, out tenant))
-                {
-                    tenant = new TenantConnections(record, _factory, _options.ReadersPerDatabase);
-                    tenant.Gate.Set(record.BlockWrites);
-                    _open[name] = tenant;
-                    Evict(evicted, tenants => tenants.Count > _options.MaxOpenDatabases, _ => true);
-                }
-
-                Touch(tenant);
+                _slots.Release();
             }
+        }
+    }
 
-            Close(evicted);
-            TenancyTelemetry.Evictions.Add(evicted.Count);
-            return tenant;
+    private async Task<bool> WaitForSlotAsync(CancellationToken cancellationToken)
+    {
+        if (_options.OpenSlotWait <= TimeSpan.Zero)
+        {
+            return _slots.Wait(0);
+        }
+
+        using var timeout = new CancellationTokenSource(_options.OpenSlotWait, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await _slots.WaitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
@@ -351,7 +444,18 @@ public sealed class TenantConnectionCache : IDisposable
         List<TenantConnections> idle = [];
         lock (_lock)
         {
-            Evict(idle, _ => true, tenant => tenant.LastUsed < cutoff);
+            for (var node = _recency.Last; node is not null && node.Value.LastUsed < cutoff;)
+            {
+                var previous = node.Previous;
+                if (node.Value.IsIdle)
+                {
+                    Unlink(node.Value);
+                    idle.Add(node.Value);
+                }
+
+                node = previous;
+            }
+
             foreach (var (name, since) in _closing.ToList())
             {
                 if (_time.GetElapsedTime(since) > ClosingMemory)
@@ -361,28 +465,37 @@ public sealed class TenantConnectionCache : IDisposable
             }
         }
 
-        Close(idle);
-        TenancyTelemetry.Evictions.Add(idle.Count);
+        Enqueue(idle);
         if (Interlocked.Exchange(ref _closedSinceTrim, 0) > 0)
         {
             NativeHeap.Trim();
         }
     }
 
-    // Callers hold _lock. Walks from the least recently used while more must go; tenants with open streams stay.
-    private void Evict(List<TenantConnections> evicted, Func<Dictionary<DatabaseName, TenantConnections>, bool> more, Func<TenantConnections, bool> stale)
+    // Callers hold _lock. Keeps CloseAhead slots (and one per waiting miss) free or on their way: walks from the least
+    // recently used, passing over tenants with a lease or stream out (closing those would roll back or wait on a request).
+    private void EvictAhead(List<TenantConnections> evicted, TenantConnections? keep)
     {
-        var node = _recency.Last;
-        while (node is not null && more(_open) && stale(node.Value))
+        var wanted = _closeAhead + _slotWaiters - _slots.CurrentCount - _closer.Pending;
+        for (var node = _recency.Last; node is not null && evicted.Count < wanted;)
         {
             var previous = node.Previous;
-            if (!node.Value.HasStreams)
+            if (node.Value != keep && node.Value.IsIdle)
             {
                 Unlink(node.Value);
                 evicted.Add(node.Value);
             }
 
             node = previous;
+        }
+    }
+
+    private void Enqueue(List<TenantConnections> tenants)
+    {
+        if (tenants.Count > 0)
+        {
+            TenancyTelemetry.Evictions.Add(tenants.Count);
+            _closer.Enqueue(tenants);
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Tenancy.Databases;
 using Tenancy.Metadata;
@@ -6,10 +7,12 @@ namespace Tenancy.Connections;
 
 /// <summary>
 /// Every open connection of one tenant in this process: one writer and a few readers (SQLite WAL) handed out as
-/// leases, and the libSQL streams' own connections. Once closed, nothing new is handed out; leases and streams still
-/// out close their connections when they come back, and <see cref="Drained"/> completes when the last one has.
+/// leases, and the libSQL streams' own connections. A read borrows the writer while it is free (refused any change by
+/// <c>query_only</c>), so a reader connection is opened only beside a busy writer. Once closed, nothing new is handed out;
+/// leases and streams still out close their connections when they come back, and <see cref="Drained"/> completes (and
+/// <paramref name="drained"/> runs) when the last one has.
 /// </summary>
-internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFactory factory, int readers)
+internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFactory factory, int readers, Action drained)
 {
     // Kept for the next stream: opening a guarded connection costs far more than a point query.
     private const int MaxIdleStreamConnections = 4;
@@ -39,14 +42,14 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     /// <summary>Completes once closed and every lease and stream has given its connection back.</summary>
     public Task Drained => _drained.Task;
 
-    /// <summary>Open streams keep the tenant from being evicted: closing would roll back their transactions.</summary>
-    public bool HasStreams
+    /// <summary>No lease or stream is out: closing now runs on the closer alone, rolls back nothing and keeps no request waiting.</summary>
+    public bool IsIdle
     {
         get
         {
             lock (_lock)
             {
-                return _streams.Count > 0;
+                return _outstanding == 0;
             }
         }
     }
@@ -59,9 +62,25 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     /// <summary>A lease on a connection, or null when this tenant was closed meanwhile (the caller reloads).</summary>
     public async ValueTask<TenantLease?> LeaseAsync(TenantAccessMode mode, IDisposable? hold, CancellationToken cancellationToken)
     {
-        var writes = mode != TenantAccessMode.Read;
-        var slot = writes ? _writerSlot : _readerSlots;
-        await slot.WaitAsync(cancellationToken);
+        var writes = mode is TenantAccessMode.Write or TenantAccessMode.Maintenance;
+        bool onWriter;
+        if (writes)
+        {
+            await _writerSlot.WaitAsync(cancellationToken);
+            onWriter = true;
+        }
+        else if (mode == TenantAccessMode.Read && _writerSlot.Wait(0))
+        {
+            // A cold tenant opens one connection, not a writer and a reader.
+            onWriter = true;
+        }
+        else
+        {
+            await _readerSlots.WaitAsync(cancellationToken);
+            onWriter = false;
+        }
+
+        var slot = onWriter ? _writerSlot : _readerSlots;
         PooledConnection? idle = null;
         lock (_lock)
         {
@@ -72,56 +91,64 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
             }
 
             _outstanding++;
-            _writerLeased |= writes;
-            if (!writes)
+            _writerLeased |= onWriter;
+            if (!onWriter)
             {
                 _idleReaders.TryPop(out idle);
             }
         }
 
+        PooledConnection? connection = null;
         try
         {
-            var connection = writes ? _writer ??= Open() : idle ?? Open(readOnly: true);
-            return new TenantLease(this, connection, mode, hold);
+            connection = onWriter ? _writer ??= Open() : idle ?? Open(readOnly: true);
+            if (onWriter && !writes)
+            {
+                SetQueryOnly(connection, true);
+            }
+
+            return new TenantLease(this, connection, mode, hold, onWriter);
         }
         catch
         {
-            Return(null, mode);
+            Return(onWriter ? null : connection, mode, onWriter);
             throw;
         }
     }
 
-    public void Return(PooledConnection? connection, TenantAccessMode mode)
+    public void Return(PooledConnection? connection, TenantAccessMode mode, bool onWriter)
     {
-        var writes = mode != TenantAccessMode.Read;
+        var writes = mode is TenantAccessMode.Write or TenantAccessMode.Maintenance;
         if (writes && connection is not null && ConnectionGuard.Find(connection.Connection)?.TakeWalOverBound() == true)
         {
             // The writer is still this lease's: its slot is released below.
             BoundWal(connection, self: null);
         }
 
+        // A writer that cannot be made writable again is dropped; the next lease opens a fresh one.
+        var broken = onWriter && !writes && connection is not null && !TrySetQueryOnly(connection, false);
         bool closed;
         lock (_lock)
         {
             closed = _closed;
-            if (!closed && !writes && connection is not null)
+            if (!closed && !onWriter && connection is not null)
             {
                 _idleReaders.Push(connection);
             }
 
-            _writerLeased &= !writes;
-            if (closed && writes)
+            _writerLeased &= !onWriter;
+            if ((closed || broken) && onWriter)
             {
                 _writer = null;
             }
         }
 
-        if (closed)
+        if (closed || broken)
         {
             connection?.Dispose();
         }
 
-        (writes ? _writerSlot : _readerSlots).Release();
+        (onWriter ? _writerSlot : _readerSlots).Release();
         Settle();
     }
 
@@ -298,7 +325,26 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
             }
         }
 
-        _drained.TrySetResult();
+        if (_drained.TrySetResult())
+        {
+            drained();
+        }
+    }
+
+    private static void SetQueryOnly(PooledConnection connection, bool on) =>
+        ConnectionGuard.Require(connection.Connection).SetQueryOnly(connection.Connection.Handle!, on);
+
+    private static bool TrySetQueryOnly(PooledConnection connection, bool on)
+    {
+        try
+        {
+            SetQueryOnly(connection, on);
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
     }
 
     private PooledConnection Open(bool readOnly = false) =>

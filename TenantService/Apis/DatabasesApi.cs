@@ -158,7 +158,7 @@ internal static partial class DatabasesApi
         DatabaseServices services,
         Func<SqliteConnection, TextWriter, CancellationToken, Task> write)
     {
-        var access = await services.Connections.AcquireAsync(DatabaseName.Parse(name), TenantAccessMode.Read, context.RequestAborted);
+        var access = await services.Connections.AcquireAsync(DatabaseName.Parse(name), TenantAccessMode.LongRead, context.RequestAborted);
         if (access.Lease is not { } lease)
         {
             if (access.Status == TenantAccessStatus.NotFound)
@@ -167,8 +167,10 @@ internal static partial class DatabasesApi
             }
 
             context.Response.Headers.RetryAfter = "1";
-            return TypedResults.Json(
-                new ErrorBody($"database '{name}' is being deleted or replaced; retry"), statusCode: StatusCodes.Status503ServiceUnavailable);
+            var why = access.Status == TenantAccessStatus.OpenLimitReached
+                ? $"database '{name}' cannot be opened now: {TenantAccess.OpenLimitReachedMessage}; retry"
+                : $"database '{name}' is being deleted or replaced; retry";
+            return TypedResults.Json(new ErrorBody(why), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         context.Response.RegisterForDispose(lease);

@@ -79,9 +79,12 @@ internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDataba
 
         if (access.Lease is not { } lease)
         {
-            return access.Status == TenantAccessStatus.NotFound
-                ? new DatabaseMigration(DatabaseMigrationOutcome.Missing, entry.Version, $"database '{entry.Name}' has no file")
-                : new DatabaseMigration(DatabaseMigrationOutcome.Failed, entry.Version, $"database '{entry.Name}' is being deleted or replaced");
+            return access.Status switch
+            {
+                TenantAccessStatus.NotFound => new DatabaseMigration(DatabaseMigrationOutcome.Missing, entry.Version, $"database '{entry.Name}' has no file"),
+                TenantAccessStatus.OpenLimitReached => new DatabaseMigration(DatabaseMigrationOutcome.Failed, entry.Version, $"database '{entry.Name}' could not be opened: {TenantAccess.OpenLimitReachedMessage}"),
+                _ => new DatabaseMigration(DatabaseMigrationOutcome.Failed, entry.Version, $"database '{entry.Name}' is being deleted or replaced"),
+            };
         }
 
         using (lease)
