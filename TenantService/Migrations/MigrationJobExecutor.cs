@@ -84,11 +84,12 @@ internal sealed partial class MigrationJobExecutor(
         }
 
         activity?.SetTag("migration.version", job.TargetVersion);
+        var steps = new MigrationStepTimes();
         var heldForJob = job.Lock == MigrationLockMode.All ? await BlockAllAsync(job) : [];
         (MigrationJobStatus Status, string? Error) outcome;
         try
         {
-            outcome = await RunPhasesAsync(job, schemaEntry, cancellationToken);
+            outcome = await RunPhasesAsync(job, schemaEntry, steps, cancellationToken);
         }
         finally
         {
@@ -101,11 +102,12 @@ internal sealed partial class MigrationJobExecutor(
             });
         }
 
+        LogSteps(logger, job.Id, steps.Summary());
         // Only now: whoever waits for the job sees it ended with every write block lifted.
         return Finish(job, outcome.Status, outcome.Error, activity);
     }
 
-    private async Task<(MigrationJobStatus Status, string? Error)> RunPhasesAsync(MigrationJob job, DatabaseEntry schemaEntry, CancellationToken cancellationToken)
+    private async Task<(MigrationJobStatus Status, string? Error)> RunPhasesAsync(MigrationJob job, DatabaseEntry schemaEntry, MigrationStepTimes steps, CancellationToken cancellationToken)
     {
         var target = job.TargetVersion!.Value;
         var phaseStarted = time.GetTimestamp();
@@ -128,12 +130,12 @@ internal sealed partial class MigrationJobExecutor(
         }
 
         var pending = journal.Tasks(job.Id).Where(task => !task.IsSchema && task.Status != MigrationTaskStatus.Success).ToList();
-        var failed = await RunChildrenAsync(job, pending, late: false, cancellationToken);
+        var failed = await RunChildrenAsync(job, pending, late: false, steps, cancellationToken);
         LogPhase(logger, job.Id, "run on the children", time.GetElapsedTime(phaseStarted));
         if (failed.Count == 0)
         {
             phaseStarted = time.GetTimestamp();
-            failed = await FinishSchemaAsync(job, target, cancellationToken);
+            failed = await FinishSchemaAsync(job, target, steps, cancellationToken);
             LogPhase(logger, job.Id, "final sweep and schema database", time.GetElapsedTime(phaseStarted));
         }
 
@@ -188,13 +190,13 @@ internal sealed partial class MigrationJobExecutor(
     /// Applies the job to <paramref name="tasks"/> (children), each with retries; returns those that still failed.
     /// <paramref name="late"/> children were created during the job: the <c>all</c> lock never held them, so each is blocked for its own task.
     /// </summary>
-    private async Task<List<MigrationTask>> RunChildrenAsync(MigrationJob job, IReadOnlyList<MigrationTask> tasks, bool late, CancellationToken cancellationToken)
+    private async Task<List<MigrationTask>> RunChildrenAsync(MigrationJob job, IReadOnlyList<MigrationTask> tasks, bool late, MigrationStepTimes steps, CancellationToken cancellationToken)
     {
         var failures = new ConcurrentBag<MigrationTask>();
         using var recorder = new MigrationTaskRecorder(journal, time);
         await Parallel.ForEachAsync(tasks, Parallelism(cancellationToken), async (task, token) =>
         {
-            var done = await RunTaskAsync(job, task, blockOwn: job.Lock == MigrationLockMode.Rolling || late, token);
+            var done = await RunTaskAsync(job, task, blockOwn: job.Lock == MigrationLockMode.Rolling || late, steps, token);
             if (done.Status == MigrationTaskStatus.Failure)
             {
                 failures.Add(done);
@@ -205,7 +207,7 @@ internal sealed partial class MigrationJobExecutor(
         return [.. failures.OrderBy(task => task.Database.Value, StringComparer.Ordinal)];
     }
 
-    private async Task<MigrationTask> RunTaskAsync(MigrationJob job, MigrationTask task, bool blockOwn, CancellationToken cancellationToken)
+    private async Task<MigrationTask> RunTaskAsync(MigrationJob job, MigrationTask task, bool blockOwn, MigrationStepTimes steps, CancellationToken cancellationToken)
     {
         var target = job.TargetVersion!.Value;
         if (catalog.Find(task.Database) is not { } entry)
@@ -216,8 +218,12 @@ internal sealed partial class MigrationJobExecutor(
         var rolling = blockOwn && !task.IsSchema;
         if (rolling)
         {
+            var opening = time.GetTimestamp();
             await migrator.OpenAheadAsync(entry, cancellationToken);
-            await blocks.BlockAsync(entry);
+            var blocking = time.GetTimestamp();
+            steps.Add(MigrationStep.Open, time.GetElapsedTime(opening, blocking));
+            await blocks.BlockAsync(entry, steps);
+            steps.Add(MigrationStep.Block, time.GetElapsedTime(blocking));
         }
 
         var result = default(DatabaseMigration);
@@ -236,11 +242,16 @@ internal sealed partial class MigrationJobExecutor(
             retryContext.Properties.Set(RetriedTask, (job.Id, task.Database.Value));
             try
             {
+                var applying = time.GetTimestamp();
                 result = await _taskRetry.ExecuteAsync(async _ =>
                 {
                     attempts++;
                     return await MeasureAsync(job, task, "run", () => migrator.ApplyAsync(entry, job.Sql, target, cancellationToken));
                 }, retryContext);
+                if (rolling)
+                {
+                    steps.Add(MigrationStep.Apply, time.GetElapsedTime(applying));
+                }
             }
             finally
             {
@@ -264,7 +275,9 @@ internal sealed partial class MigrationJobExecutor(
             _running.TryRemove((job.Id, task.Database.Value), out _);
             if (rolling)
             {
-                await blocks.ReleaseAsync(entry, "run", recordVersion: migrated);
+                var releasing = time.GetTimestamp();
+                await blocks.ReleaseAsync(entry, "run", recordVersion: migrated, steps);
+                steps.Add(MigrationStep.Release, time.GetElapsedTime(releasing));
             }
         }
 
@@ -281,7 +294,7 @@ internal sealed partial class MigrationJobExecutor(
     /// Under the schema's lock, which child creation shares: migrates children created during the job (they were
     /// copied from the old schema), then the schema database, then drops the old child template.
     /// </summary>
-    private async Task<List<MigrationTask>> FinishSchemaAsync(MigrationJob job, long target, CancellationToken cancellationToken)
+    private async Task<List<MigrationTask>> FinishSchemaAsync(MigrationJob job, long target, MigrationStepTimes steps, CancellationToken cancellationToken)
     {
         using (await schemaLocks.AcquireAsync(job.Schema, cancellationToken))
         {
@@ -290,14 +303,14 @@ internal sealed partial class MigrationJobExecutor(
                 journal.AddTasks(job.Id, behind.Select(child => child.Name));
                 LogSweep(logger, job.Id, job.Schema.Value, behind.Count);
                 var created = behind.Select(child => new MigrationTask(job.Id, child.Name, false, MigrationTaskStatus.Enqueued, null, 0)).ToList();
-                if (await RunChildrenAsync(job, created, late: true, cancellationToken) is { Count: > 0 } failed)
+                if (await RunChildrenAsync(job, created, late: true, steps, cancellationToken) is { Count: > 0 } failed)
                 {
                     return failed;
                 }
             }
 
             var schemaTask = journal.Tasks(job.Id).Single(task => task.IsSchema);
-            var done = await RunTaskAsync(job, schemaTask, blockOwn: false, cancellationToken);
+            var done = await RunTaskAsync(job, schemaTask, blockOwn: false, steps, cancellationToken);
             journal.SetTasks([done]);
             if (done.Status == MigrationTaskStatus.Failure)
             {
@@ -377,6 +390,9 @@ internal sealed partial class MigrationJobExecutor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Migration job {JobId}: {Phase} took {Elapsed}.")]
     private static partial void LogPhase(ILogger logger, long jobId, string phase, TimeSpan elapsed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migration job {JobId}: step times per rolling child: {Steps}.")]
+    private static partial void LogSteps(ILogger logger, long jobId, string steps);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Migration job {JobId} on '{Schema}': {Count} children created during the job are migrated before the schema database.")]
     private static partial void LogSweep(ILogger logger, long jobId, string schema, int count);

@@ -17,4 +17,7 @@ internal static class MigrationTelemetry
 
     public static readonly Histogram<double> WriteBlockedTime = Meter.CreateHistogram<double>(
         "migrations.write_blocked.duration", "ms", "How long a database's writes were blocked by a migration.");
+
+    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>(
+        "migrations.step.duration", "ms", "Time of one step of a rolling child's run: open, block, apply, release, record, blocked.");
 }

@@ -18,10 +18,10 @@ internal sealed class WriteBlocks(DatabaseCatalog catalog, MetadataPublisher met
     private readonly ConcurrentDictionary<string, long> _blockedSince = new(StringComparer.Ordinal);
 
     /// <summary>Starts blocking writes to <paramref name="entry"/>.</summary>
-    public async Task BlockAsync(DatabaseEntry entry)
+    public async Task BlockAsync(DatabaseEntry entry, MigrationStepTimes? steps = null)
     {
         _blockedSince.TryAdd(entry.Name.Value, time.GetTimestamp());
-        catalog.SetBlocks(entry.Name, blockWrites: true, entry.BlockReads);
+        Record(steps, () => catalog.SetBlocks(entry.Name, blockWrites: true, entry.BlockReads));
         await metadata.PublishAsync(entry with { BlockWrites = true }, TenantEventType.Migrating);
     }
 
@@ -33,15 +33,24 @@ internal sealed class WriteBlocks(DatabaseCatalog catalog, MetadataPublisher met
     /// Lets writes to <paramref name="entry"/> through again, announcing its version as it now is; with <paramref name="recordVersion"/>
     /// its new version is recorded in the same platform.db statement as the release.
     /// </summary>
-    public async Task ReleaseAsync(DatabaseEntry entry, string phase, bool recordVersion = false)
+    public async Task ReleaseAsync(DatabaseEntry entry, string phase, bool recordVersion = false, MigrationStepTimes? steps = null)
     {
-        catalog.SetBlocks(entry.Name, blockWrites: false, entry.BlockReads, recordVersion ? entry.Version : null);
+        Record(steps, () => catalog.SetBlocks(entry.Name, blockWrites: false, entry.BlockReads, recordVersion ? entry.Version : null));
         await metadata.PublishAsync(entry with { BlockWrites = false }, TenantEventType.Migrated);
         if (_blockedSince.TryRemove(entry.Name.Value, out var since))
         {
+            var blocked = time.GetElapsedTime(since);
+            steps?.Add(MigrationStep.Blocked, blocked);
             MigrationTelemetry.WriteBlockedTime.Record(
-                time.GetElapsedTime(since).TotalMilliseconds,
+                blocked.TotalMilliseconds,
                 new TagList { { "db.name", entry.Name.Value }, { "migration.phase", phase } });
         }
+    }
+
+    private void Record(MigrationStepTimes? steps, Action record)
+    {
+        var started = time.GetTimestamp();
+        record();
+        steps?.Add(MigrationStep.Record, time.GetElapsedTime(started));
     }
 }

@@ -77,7 +77,8 @@ internal sealed class ServiceUnderTest : IDisposable
         }
 
         var header = line.StartsWith("warn", StringComparison.Ordinal) || line.StartsWith("fail", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal);
-        if (header || showNext)
+        // Also the migration jobs' per-step summaries: the migrate benchmark's profile.
+        if (header || showNext || line.Contains("step times per rolling child", StringComparison.Ordinal))
         {
             Console.WriteLine($"  [{label}] {line}");
         }
