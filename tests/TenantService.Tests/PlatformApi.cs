@@ -45,6 +45,10 @@ internal sealed class PlatformApi(HttpClient client, string org = "local")
         return list["databases"]!.AsArray().Select(db => (string)db!["Name"]!).ToList();
     }
 
+    /// <summary>POSTs to a call under a database (<c>/{name}/backups</c>), with a JSON body unless it is null.</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, object? body) =>
+        body is null ? client.PostAsync(Base + path, null) : client.PostAsJsonAsync(Base + path, body);
+
     public Task<HttpResponseMessage> DeleteAsync(string name) => client.DeleteAsync($"{Base}/{name}");
 
     public static async Task<JsonObject> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
