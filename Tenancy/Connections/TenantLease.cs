@@ -10,7 +10,7 @@ namespace Tenancy.Connections;
 /// free (with <c>PRAGMA query_only</c> on, so the read changes nothing) or else a read-only reader, which
 /// <see cref="TenantAccessMode.LongRead"/> always gets. Use it on one flow at a time; dispose it to hand it back.
 /// </summary>
-public sealed class TenantLease : IDisposable
+public sealed class TenantLease : ITenantSession
 {
     private readonly TenantConnections _owner;
     private readonly PooledConnection _connection;
@@ -49,6 +49,28 @@ public sealed class TenantLease : IDisposable
         return new TenantCommand(_connection.Prepare(sql), owned: false, Database.Value);
     }
 
+    /// <inheritdoc/>
+    public async Task<List<T>> QueryAsync<T>(string sql, Func<ITenantRow, T> read, int maxRows, CancellationToken cancellationToken, params (string Name, object? Value)[] arguments)
+    {
+        using var command = Bound(sql, arguments);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var row = new Row(reader);
+        var rows = new List<T>(Math.Min(maxRows, 64));
+        while (rows.Count < maxRows && await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(row));
+        }
+
+        return rows;
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] arguments)
+    {
+        using var command = Bound(sql, arguments);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Hands the connection back to the cache.</summary>
     public void Dispose()
     {
@@ -57,5 +79,25 @@ public sealed class TenantLease : IDisposable
             _owner.Return(_connection, Mode, _onWriter);
             _hold?.Dispose();
         }
+    }
+
+    private TenantCommand Bound(string sql, (string Name, object? Value)[] arguments)
+    {
+        var command = Command(sql);
+        foreach (var (name, value) in arguments)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private sealed class Row(SqliteDataReader reader) : ITenantRow
+    {
+        public long GetInt64(int ordinal) => reader.GetInt64(ordinal);
+
+        public string GetString(int ordinal) => reader.GetString(ordinal);
+
+        public bool IsNull(int ordinal) => reader.IsDBNull(ordinal);
     }
 }

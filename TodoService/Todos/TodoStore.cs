@@ -1,10 +1,9 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Tenancy.Connections;
 
 namespace TodoService.Todos;
 
-/// <summary>The todo queries, run on a leased tenant connection; statements stay prepared on warm connections.</summary>
+/// <summary>The todo queries, run on a tenant session; on a local connection their statements stay prepared while it is warm.</summary>
 internal static class TodoStore
 {
     private const string Columns = "id, description, completed, created_at";
@@ -16,73 +15,42 @@ internal static class TodoStore
     private const string Update = $"UPDATE todos SET description = coalesce(@description, description), completed = coalesce(@completed, completed) WHERE id = @id RETURNING {Columns}";
     private const string DeleteOne = "DELETE FROM todos WHERE id = @id";
 
-    public static async Task<TodoPage> ListAsync(TenantLease lease, int limit, TodoCursor? after, CancellationToken cancellationToken)
+    public static async Task<TodoPage> ListAsync(ITenantSession session, int limit, TodoCursor? after, CancellationToken cancellationToken)
     {
-        using var command = lease.Command(after is null ? FirstPage : NextPage);
         // One extra row tells whether there is a next page.
-        command.Parameters.AddWithValue("@limit", limit + 1);
-        if (after is { } cursor)
-        {
-            command.Parameters.AddWithValue("@created_at", cursor.CreatedAt);
-            command.Parameters.AddWithValue("@id", cursor.Id);
-        }
-
-        var items = new List<Todo>(limit);
-        string? lastCreatedAt = null;
-        var more = false;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (items.Count == limit)
-                {
-                    more = true;
-                    break;
-                }
-
-                items.Add(Read(reader));
-                lastCreatedAt = reader.GetString(3);
-            }
-        }
-
-        var next = more ? new TodoCursor(lastCreatedAt!, items[^1].Id).Encode() : null;
+        var rows = after is { } cursor
+            ? await session.QueryAsync(NextPage, ReadWithCreatedAt, limit + 1, cancellationToken, ("@limit", limit + 1), ("@created_at", cursor.CreatedAt), ("@id", cursor.Id))
+            : await session.QueryAsync(FirstPage, ReadWithCreatedAt, limit + 1, cancellationToken, ("@limit", limit + 1));
+        var more = rows.Count > limit;
+        var items = rows.Take(limit).Select(row => row.Todo).ToList();
+        var next = more ? new TodoCursor(rows[limit - 1].CreatedAt, items[^1].Id).Encode() : null;
         return new TodoPage(items, next);
     }
 
-    public static Task<Todo?> GetAsync(TenantLease lease, long id, CancellationToken cancellationToken) =>
-        QuerySingleAsync(lease, SelectOne, cancellationToken, ("@id", id));
+    public static Task<Todo?> GetAsync(ITenantSession session, long id, CancellationToken cancellationToken) =>
+        QuerySingleAsync(session, SelectOne, cancellationToken, ("@id", id));
 
-    public static async Task<Todo> CreateAsync(TenantLease lease, string description, CancellationToken cancellationToken) =>
-        (await QuerySingleAsync(lease, Insert, cancellationToken, ("@description", description.Trim())))!;
+    public static async Task<Todo> CreateAsync(ITenantSession session, string description, CancellationToken cancellationToken) =>
+        (await QuerySingleAsync(session, Insert, cancellationToken, ("@description", description.Trim())))!;
 
-    public static Task<Todo?> UpdateAsync(TenantLease lease, long id, string? description, bool? completed, CancellationToken cancellationToken) =>
-        QuerySingleAsync(lease, Update, cancellationToken,
+    public static Task<Todo?> UpdateAsync(ITenantSession session, long id, string? description, bool? completed, CancellationToken cancellationToken) =>
+        QuerySingleAsync(session, Update, cancellationToken,
             ("@id", id),
-            ("@description", (object?)description?.Trim() ?? DBNull.Value),
-            ("@completed", completed is { } done ? (done ? 1 : 0) : DBNull.Value));
+            ("@description", description?.Trim()),
+            ("@completed", completed is { } done ? (done ? 1 : 0) : null));
 
-    public static async Task<bool> DeleteAsync(TenantLease lease, long id, CancellationToken cancellationToken)
-    {
-        using var command = lease.Command(DeleteOne);
-        command.Parameters.AddWithValue("@id", id);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
-    }
+    public static async Task<bool> DeleteAsync(ITenantSession session, long id, CancellationToken cancellationToken) =>
+        await session.ExecuteAsync(DeleteOne, cancellationToken, ("@id", id)) > 0;
 
-    private static async Task<Todo?> QuerySingleAsync(TenantLease lease, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        using var command = lease.Command(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+    private static async Task<Todo?> QuerySingleAsync(ITenantSession session, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] arguments) =>
+        (await session.QueryAsync(sql, Read, maxRows: 1, cancellationToken, arguments)) is [var todo] ? todo : null;
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    // The cursor keeps created_at as stored, so the next page compares text with text.
+    private static (Todo Todo, string CreatedAt) ReadWithCreatedAt(ITenantRow row) => (Read(row), row.GetString(3));
 
-    private static Todo Read(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetString(1),
-        reader.GetInt64(2) != 0,
-        DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+    private static Todo Read(ITenantRow row) => new(
+        row.GetInt64(0),
+        row.GetString(1),
+        row.GetInt64(2) != 0,
+        DateTimeOffset.Parse(row.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
 }
