@@ -58,7 +58,7 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- webhook-ready --count 5000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10] [--rounds 3]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0] [--baseline OTHER/TodoService.dll]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- startup [--runs 5]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- idle-memory\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- page [--requests 1000] [--telemetry off]\n" +
@@ -84,7 +84,8 @@ internal static class BenchmarkCommand
             "libsql-client" => await LibsqlClientBenchmark.RunAsync(environment, count, concurrency, Option(args, "--rounds", 3)),
             "webhook-ready" => await WebhookBenchmark.RunAsync(environment, count, concurrency, physical!),
             "todos" => await TodosBenchmark.RunAsync(environment, Option(args, "--tenants", 100_000), concurrency,
-                TimeSpan.FromSeconds(Option(args, "--seconds", 20)), Option(args, "--zipf", 1.0)),
+                TimeSpan.FromSeconds(Option(args, "--seconds", 20)), Option(args, "--zipf", 1.0),
+                Array.IndexOf(args, "--baseline") is var at and >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null),
             _ => await CreateBenchmark.RunAsync(environment, count, concurrency, physical!),
         };
         // Other work on the machine shows up in the tail latencies; the load says how quiet it was.

@@ -60,13 +60,16 @@ internal sealed class BenchmarkEnvironment : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts TodoService on the same DATA_DIR and Redis, as the AppHost would, with <paramref name="settings"/> added;
+    /// Starts TodoService (this build's, or the one at <paramref name="assembly"/>; one started before is stopped) on the same
+    /// DATA_DIR and Redis, as the AppHost would, with <paramref name="settings"/> added;
     /// <see cref="TodoClient"/> reaches it (no credentials of its own: each request brings a user's token).
     /// </summary>
-    public async Task StartTodoServiceAsync(IReadOnlyDictionary<string, string> settings)
+    public async Task StartTodoServiceAsync(IReadOnlyDictionary<string, string> settings, string? assembly = null)
     {
+        TodoClient?.Dispose();
+        TodoService?.Dispose();
         var port = LoopbackPort.Free();
-        TodoService = ServiceUnderTest.Start("TodoService", ServiceSettings(port, settings));
+        TodoService = ServiceUnderTest.Start("TodoService", ServiceSettings(port, settings), assembly);
         TodoClient = NewClient(port);
         await TodoService.WaitReadyAsync(TodoClient);
     }

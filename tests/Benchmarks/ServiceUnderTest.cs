@@ -21,9 +21,9 @@ internal sealed class ServiceUnderTest : IDisposable
     public int OpenFiles => Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
 
     /// <summary>Starts <c>dotnet &lt;project&gt;.dll</c> from the project's output in the benchmark's own configuration.</summary>
-    public static ServiceUnderTest Start(string project, IReadOnlyDictionary<string, string> environment)
+    public static ServiceUnderTest Start(string project, IReadOnlyDictionary<string, string> environment, string? assembly = null)
     {
-        var assembly = ServiceBuild.Assembly(project);
+        assembly ??= ServiceBuild.Assembly(project);
         var start = new ProcessStartInfo("dotnet", [assembly])
         {
             // The project folder, as the AppHost starts it: its appsettings.json (log levels) is read from there.

@@ -6,10 +6,11 @@ using Testing;
 namespace Benchmarks;
 
 /// <summary>
-/// <c>todos [--tenants N] [--concurrency C] [--seconds S] [--zipf s]</c>: N user databases provisioned through the
+/// <c>todos [--tenants N] [--concurrency C] [--seconds S] [--zipf s] [--baseline PATH]</c>: N user databases provisioned through the
 /// platform API, todoservice as its own process, and a load that picks tenants by Zipf(s). Reports requests/s and
 /// latency of lists and creates at the client and inside the service, the connection cache's hit ratio, RSS and open files;
-/// then the same for warm requests only (tenants whose database stays open).
+/// then the same for warm requests only (tenants whose database stays open). With <c>--baseline</c> (another build's
+/// <c>TodoService.dll</c>) the load runs on the baseline, this build and the baseline again, on the same databases.
 /// </summary>
 internal static class TodosBenchmark
 {
@@ -22,7 +23,7 @@ internal static class TodosBenchmark
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> RunAsync(BenchmarkEnvironment environment, int tenants, int concurrency, TimeSpan duration, double exponent)
+    public static async Task<int> RunAsync(BenchmarkEnvironment environment, int tenants, int concurrency, TimeSpan duration, double exponent, string? baseline = null)
     {
         var cacheBound = new TenantConnectionCacheOptions().MaxOpenDatabases;
         Console.WriteLine(FormattableString.Invariant(
@@ -34,18 +35,38 @@ internal static class TodosBenchmark
         var tokens = UserTokens.Mint(signingKey, tenants, UserId);
         Console.WriteLine(FormattableString.Invariant($"{tenants} user tokens signed in {clock.Elapsed.TotalSeconds:0.0} s (before the load, never timed)"));
 
+        // With a baseline build: baseline, this build, baseline again, on the same databases, so the two are compared within one run.
+        (string Label, string? Assembly)[] builds = baseline is null ? [("this build", null)] : [("baseline", baseline), ("this build", null), ("baseline", baseline)];
         await using var metrics = await ServiceMetrics.StartAsync();
-        await environment.StartTodoServiceAsync(metrics.ServiceSettings);
-        var service = environment.TodoService!;
-        Console.WriteLine(FormattableString.Invariant($"TodoService pid {service.ProcessId}: RSS {service.StatusMebibytes("VmRSS"):0} MiB, {service.OpenFiles} open files"));
-
         var zipf = new ZipfSampler(tenants, exponent);
-        var load = new TodoLoad(environment.TodoClient!, tokens, zipf, CreateShare);
-        var seeded = Math.Min(SeededTenants, tenants);
-        clock.Restart();
-        await load.SeedAsync(seeded, TodoLoad.PageSize, concurrency);
-        Console.WriteLine(FormattableString.Invariant($"the {seeded} hottest tenants seeded with {TodoLoad.PageSize} todos each in {clock.Elapsed.TotalSeconds:0.0} s"));
+        var errors = 0;
+        var seeded = false;
+        foreach (var (label, assembly) in builds)
+        {
+            await environment.StartTodoServiceAsync(metrics.ServiceSettings, assembly);
+            var service = environment.TodoService!;
+            Console.WriteLine(FormattableString.Invariant($"== {label} ({assembly ?? "this build"}): TodoService pid {service.ProcessId}, RSS {service.StatusMebibytes("VmRSS"):0} MiB, {service.OpenFiles} open files; load average {BenchmarkCommand.LoadAverage()}"));
+            var load = new TodoLoad(environment.TodoClient!, tokens, zipf, CreateShare);
+            if (!seeded)
+            {
+                var hottest = Math.Min(SeededTenants, tenants);
+                clock.Restart();
+                await load.SeedAsync(hottest, TodoLoad.PageSize, concurrency);
+                Console.WriteLine(FormattableString.Invariant($"the {hottest} hottest tenants seeded with {TodoLoad.PageSize} todos each in {clock.Elapsed.TotalSeconds:0.0} s"));
+                seeded = true;
+            }
 
+            errors += await MeasureBuildAsync(environment, metrics, load, tokens, tenants, exponent, concurrency, duration, cacheBound, zipf);
+        }
+
+        return errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> MeasureBuildAsync(
+        BenchmarkEnvironment environment, ServiceMetrics metrics, TodoLoad load, string[] tokens, int tenants, double exponent, int concurrency,
+        TimeSpan duration, int cacheBound, ZipfSampler zipf)
+    {
+        var service = environment.TodoService!;
         var warmUp = await load.RunAsync(concurrency, WarmUp, seed: 1);
         Console.WriteLine(FormattableString.Invariant($"warm-up: {Throughput(warmUp)}"));
         var measured = await MeasureAsync("measured", load, metrics, concurrency, duration, seed: 2);
@@ -67,7 +88,7 @@ internal static class TodosBenchmark
         Console.WriteLine(rssMegabytes <= TargetRssMegabytes
             ? FormattableString.Invariant($"target met: RSS <= {TargetRssMegabytes} MB")
             : FormattableString.Invariant($"TARGET MISSED: RSS <= {TargetRssMegabytes} MB"));
-        return measured.List.Errors + measured.Create.Errors + warm.List.Errors + warm.Create.Errors == 0 ? 0 : 1;
+        return measured.List.Errors + measured.Create.Errors + warm.List.Errors + warm.Create.Errors;
     }
 
     // A quiet moment before and after, so the cache counters exported then belong to this phase alone.
