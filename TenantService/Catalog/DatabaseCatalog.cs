@@ -273,6 +273,29 @@ internal sealed class DatabaseCatalog : IDisposable
         }
     }
 
+    /// <summary>Records the blocks of many databases in one transaction: one commit for every change of a group (group commit).</summary>
+    public void SetBlocks(IReadOnlyCollection<BlockChange> changes)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var command = Command(
+                "UPDATE databases SET block_writes = $writes, block_reads = $reads, version = coalesce($version, version) WHERE name = $name",
+                ("$writes", null), ("$reads", null), ("$version", null), ("$name", null));
+            command.Transaction = transaction;
+            foreach (var change in changes)
+            {
+                command.Parameters[0].Value = change.BlockWrites ? 1 : 0;
+                command.Parameters[1].Value = change.BlockReads ? 1 : 0;
+                command.Parameters[2].Value = change.Version is { } version ? version : DBNull.Value;
+                command.Parameters[3].Value = change.Name.Value;
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
     /// <summary>Clears the read blocks of deletes that a crash interrupted: deletes are not resumed, the database stays.</summary>
     /// <returns>How many databases were unblocked.</returns>
     public int ClearReadBlocks()

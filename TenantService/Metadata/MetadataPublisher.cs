@@ -29,10 +29,27 @@ internal sealed partial class MetadataPublisher(
 
     public void RequestRepublish() => _republishNeeded = true;
 
-    public async Task PublishAsync(DatabaseEntry entry, TenantEventType eventType)
+    public Task PublishAsync(DatabaseEntry entry, TenantEventType eventType)
     {
         // Here first, without the round trip through Redis: a block holds for this process's writers before the migration starts.
         cache.Apply(new TenantEvent(eventType, entry.Name, entry.Version, entry.BlockWrites));
+        return PublishToRedisAsync(entry, eventType);
+    }
+
+    /// <summary>
+    /// Publishes a change while <paramref name="record"/> writes it to platform.db: Redis's round trip and the record
+    /// overlap. This process's cache hears of it only once it is recorded, so a database opened here meanwhile reads it.
+    /// </summary>
+    public async Task PublishAsync(DatabaseEntry entry, TenantEventType eventType, Func<Task> record)
+    {
+        var published = PublishToRedisAsync(entry, eventType);
+        await record();
+        cache.Apply(new TenantEvent(eventType, entry.Name, entry.Version, entry.BlockWrites));
+        await published;
+    }
+
+    private async Task PublishToRedisAsync(DatabaseEntry entry, TenantEventType eventType)
+    {
         _pendingRemovals.TryRemove(entry.Name.Value, out _);
         if (!redis.IsConnected)
         {

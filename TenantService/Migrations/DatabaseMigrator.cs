@@ -36,15 +36,16 @@ internal readonly record struct DatabaseMigration(DatabaseMigrationOutcome Outco
 internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDatabaseFactory factory, MigrationOptions options, TimeProvider time)
 {
     /// <summary>
-    /// Opens the database in the connection cache before its write block starts, so that the open, and the close (with its
-    /// checkpoint) of the tenant it evicts from a full cache, are not part of the time its writes are blocked. A read lease:
-    /// it never waits for a write block or a writer.
+    /// Opens the database and its writer connection in the connection cache before its write block starts, so that the
+    /// opens, and the close (with its checkpoint) of the tenant it evicts from a full cache, are not part of the time its
+    /// writes are blocked. A write lease taken and given back at once: it waits only for a write in progress.
     /// </summary>
     public async Task OpenAheadAsync(DatabaseEntry entry, CancellationToken cancellationToken)
     {
         try
         {
-            var access = await cache.AcquireAsync(entry.Name, TenantAccessMode.Read, cancellationToken);
+            // The migration itself runs on the writer: a read lease would open a reader, and the writer inside the block.
+            var access = await cache.AcquireAsync(entry.Name, TenantAccessMode.Write, cancellationToken);
             access.Lease?.Dispose();
         }
         catch (Exception exception) when (exception is FileNotFoundException or SqliteException)

@@ -129,7 +129,8 @@ internal sealed partial class MigrationJobExecutor(
             journal.SetStatus(job.Id, MigrationJobStatus.WaitingRun, null, finished: false);
         }
 
-        var pending = journal.Tasks(job.Id).Where(task => !task.IsSchema && task.Status != MigrationTaskStatus.Success).ToList();
+        // The children dry-run last first: they are still open in the connection cache, their writers too.
+        var pending = journal.Tasks(job.Id).Where(task => !task.IsSchema && task.Status != MigrationTaskStatus.Success).Reverse().ToList();
         var failed = await RunChildrenAsync(job, pending, late: false, steps, cancellationToken);
         LogPhase(logger, job.Id, "run on the children", time.GetElapsedTime(phaseStarted));
         if (failed.Count == 0)

@@ -16,6 +16,7 @@ internal static class MigrationsExtensions
         services.AddSettings(MigrationOptions.Read);
         services.AddSingleton<MigrationJournal>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<WriteBlockRecords>();
         services.AddSingleton<WriteBlocks>();
         services.AddSingleton<SchemaChangeLocks>();
         services.AddSingleton<MigrationJobExecutor>();

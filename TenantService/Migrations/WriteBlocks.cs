@@ -9,11 +9,11 @@ namespace TenantService.Migrations;
 
 /// <summary>
 /// Blocks and unblocks writes to databases during migrations: records the block in platform.db (the database object
-/// reports it, and this service's cache reads it) and publishes <see cref="TenantEventType.Migrating"/> and
+/// reports it, and this service's cache reads it; several children's in one commit) while it publishes <see cref="TenantEventType.Migrating"/> and
 /// <see cref="TenantEventType.Migrated"/>, so every service's connection cache holds writes (the todo API's and libSQL's)
 /// at its write gate while a block is on. Measures how long each database stayed blocked.
 /// </summary>
-internal sealed class WriteBlocks(DatabaseCatalog catalog, MetadataPublisher metadata, TimeProvider time)
+internal sealed class WriteBlocks(WriteBlockRecords records, MetadataPublisher metadata, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, long> _blockedSince = new(StringComparer.Ordinal);
 
@@ -21,8 +21,8 @@ internal sealed class WriteBlocks(DatabaseCatalog catalog, MetadataPublisher met
     public async Task BlockAsync(DatabaseEntry entry, MigrationStepTimes? steps = null)
     {
         _blockedSince.TryAdd(entry.Name.Value, time.GetTimestamp());
-        Record(steps, () => catalog.SetBlocks(entry.Name, blockWrites: true, entry.BlockReads));
-        await metadata.PublishAsync(entry with { BlockWrites = true }, TenantEventType.Migrating);
+        await metadata.PublishAsync(
+            entry with { BlockWrites = true }, TenantEventType.Migrating, () => RecordAsync(new BlockChange(entry.Name, true, entry.BlockReads), steps));
     }
 
     /// <summary>Announces the database's new version while keeping it blocked (the <c>all</c> lock holds until the job ends).</summary>
@@ -35,8 +35,10 @@ internal sealed class WriteBlocks(DatabaseCatalog catalog, MetadataPublisher met
     /// </summary>
     public async Task ReleaseAsync(DatabaseEntry entry, string phase, bool recordVersion = false, MigrationStepTimes? steps = null)
     {
-        Record(steps, () => catalog.SetBlocks(entry.Name, blockWrites: false, entry.BlockReads, recordVersion ? entry.Version : null));
-        await metadata.PublishAsync(entry with { BlockWrites = false }, TenantEventType.Migrated);
+        await metadata.PublishAsync(
+            entry with { BlockWrites = false },
+            TenantEventType.Migrated,
+            () => RecordAsync(new BlockChange(entry.Name, false, entry.BlockReads, recordVersion ? entry.Version : null), steps));
         if (_blockedSince.TryRemove(entry.Name.Value, out var since))
         {
             var blocked = time.GetElapsedTime(since);
@@ -47,10 +49,10 @@ internal sealed class WriteBlocks(DatabaseCatalog catalog, MetadataPublisher met
         }
     }
 
-    private void Record(MigrationStepTimes? steps, Action record)
+    private async Task RecordAsync(BlockChange change, MigrationStepTimes? steps)
     {
         var started = time.GetTimestamp();
-        record();
+        await records.RecordAsync(change);
         steps?.Add(MigrationStep.Record, time.GetElapsedTime(started));
     }
 }

@@ -77,8 +77,8 @@ internal sealed class ServiceUnderTest : IDisposable
         }
 
         var header = line.StartsWith("warn", StringComparison.Ordinal) || line.StartsWith("fail", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal);
-        // Also the migration jobs' per-step summaries: the migrate benchmark's profile.
-        if (header || showNext || line.Contains("step times per rolling child", StringComparison.Ordinal))
+        // Also the migration jobs' phase times and per-step summaries: the migrate benchmark's profile.
+        if (header || showNext || line.Contains("step times per rolling child", StringComparison.Ordinal) || line.Contains(" took 00:", StringComparison.Ordinal))
         {
             Console.WriteLine($"  [{label}] {line}");
         }
