@@ -69,6 +69,7 @@ internal static partial class DatabasesApi
             ProvisionOutcome.AlreadyExists => TypedResults.Conflict(new ErrorBody($"database '{spec.Name}' already exists")),
             ProvisionOutcome.FileWithoutRecord => TypedResults.Conflict(new ErrorBody(
                 $"database '{spec.Name}' has a file but no record in platform.db; restore platform.db or move the file away first")),
+            ProvisionOutcome.SeedNotMigratable => TypedResults.Conflict(new ErrorBody(result.Problem!)),
             ProvisionOutcome.SchemaNotFound => TypedResults.NotFound(new ErrorBody(
                 $"schema database '{spec.Schema}' not found: create it first with {{\"name\": \"{spec.Schema}\", \"is_schema\": true}}")),
             _ => TypedResults.NotFound(new ErrorBody($"seed database '{spec.Seed}' not found")),

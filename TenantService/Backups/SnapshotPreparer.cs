@@ -27,12 +27,8 @@ internal sealed class SnapshotPreparer(TenantDatabaseFactory factory, MigrationJ
         try
         {
             File.Copy(snapshot.Path, prepared.TemporaryPath);
-            var version = schema is null ? snapshot.Version : Migrate(prepared.TemporaryPath, snapshot, kind, schema);
-            using (var stream = new FileStream(prepared.TemporaryPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
-            {
-                stream.Flush(flushToDisk: true);
-            }
-
+            var version = schema is null ? snapshot.Version : Migrate(prepared.TemporaryPath, snapshot, snapshot.Version, kind, schema);
+            Flush(prepared.TemporaryPath);
             return prepared with { Version = version };
         }
         catch
@@ -42,16 +38,43 @@ internal sealed class SnapshotPreparer(TenantDatabaseFactory factory, MigrationJ
         }
     }
 
-    private int Migrate(string path, Snapshot snapshot, DatabaseKind kind, DatabaseEntry schema)
+    /// <summary>
+    /// Brings a file prepared earlier up to <paramref name="schema"/>'s version as it is now: called under the schema's
+    /// lock, where the file is recorded, so a migration that finished after <see cref="Prepare"/> is not missed.
+    /// </summary>
+    /// <exception cref="SnapshotNotMigratableException">A migration between the two versions is not recorded, or fails on the file.</exception>
+    public PreparedSnapshot CatchUp(PreparedSnapshot prepared, DatabaseKind kind, DatabaseEntry schema)
     {
-        var version = snapshot.Version;
+        if (prepared.Version >= schema.Version)
+        {
+            return prepared;
+        }
+
+        var version = Migrate(prepared.TemporaryPath, prepared.Source, prepared.Version, kind, schema);
+        Flush(prepared.TemporaryPath);
+        return prepared with { Version = version };
+    }
+
+    private static void Flush(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private int Migrate(string path, Snapshot snapshot, int from, DatabaseKind kind, DatabaseEntry schema)
+    {
+        var version = from;
         if (version >= schema.Version)
         {
             return version;
         }
 
+        // A job still running whose target the schema database has reached has run its schema task, its last: its SQL
+        // is good, only its status is not recorded yet (a create under the schema's lock can come right after that task).
         var steps = migrations.List(schema)
-            .Where(job => job is { Status: MigrationJobStatus.RunSuccess, DryRun: false, TargetVersion: { } target } && target > version && target <= schema.Version)
+            .Where(job => job is { Status: MigrationJobStatus.RunSuccess or MigrationJobStatus.WaitingRun, DryRun: false, TargetVersion: { } target }
+                && target > version && target <= schema.Version)
+            .OrderBy(job => job.Status == MigrationJobStatus.RunSuccess ? 0 : 1)
             .GroupBy(job => job.TargetVersion!.Value)
             .OrderBy(group => group.Key)
             .Select(group => group.First())

@@ -25,6 +25,7 @@ internal sealed partial class DatabaseProvisioner(
     SchemaChangeLocks schemaLocks,
     MetadataPublisher metadata,
     DatabaseCloser closer,
+    Backups.SnapshotPreparer preparer,
     TimeProvider timeProvider,
     PlatformOptions options,
     ILogger<DatabaseProvisioner> logger)
@@ -128,6 +129,17 @@ internal sealed partial class DatabaseProvisioner(
                 return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
             }
 
+            if (spec.Prepared is { } snapshotSeed)
+            {
+                var (caughtUp, problem) = CatchUp(snapshotSeed);
+                if (problem is not null)
+                {
+                    return new ProvisionResult(ProvisionOutcome.SeedNotMigratable, Problem: problem);
+                }
+
+                spec = spec with { Prepared = caughtUp };
+            }
+
             var (entry, movedFrom) = spec switch
             {
                 { Prepared: { } prepared } => (FromPrepared(spec, prepared, path), null),
@@ -220,6 +232,28 @@ internal sealed partial class DatabaseProvisioner(
             : source.Kind == DatabaseKind.Child ? (DatabaseKind.Child, source.Schema)
             : (DatabaseKind.Standalone, null);
         return NewEntry(spec, kind, schema, source.Version);
+    }
+
+    /// <summary>
+    /// Brings a child's prepared file to its schema's version as it is now, under the schema's lock: a migration may have
+    /// finished between its preparation and this lock, and its final sweep could not see a child not yet recorded.
+    /// </summary>
+    private (Backups.PreparedSeed Seed, string? Problem) CatchUp(Backups.PreparedSeed seed)
+    {
+        if (seed is not { Kind: DatabaseKind.Child, Schema: { } schemaName } || catalog.Find(schemaName) is not { } schema)
+        {
+            return (seed, null);
+        }
+
+        try
+        {
+            // The same temporary file, migrated in place: whoever disposes the seed still removes it if it is not moved.
+            return (seed with { File = preparer.CatchUp(seed.File, seed.Kind, schema) }, null);
+        }
+        catch (Backups.SnapshotNotMigratableException exception)
+        {
+            return (seed, exception.Message);
+        }
     }
 
     /// <summary>A database from a snapshot already copied beside its destination and brought to its schema's version (branch, undelete).</summary>

@@ -12,10 +12,13 @@ internal enum ProvisionOutcome
 
     /// <summary>A file is in the way that platform.db does not know (platform.db lost or restored from an older copy).</summary>
     FileWithoutRecord,
+
+    /// <summary>A snapshot seed could not be brought to the version its schema reached meanwhile; <see cref="ProvisionResult.Problem"/> says why.</summary>
+    SeedNotMigratable,
 }
 
-/// <summary>How a create ended, with the new record when it was created.</summary>
-internal sealed record ProvisionResult(ProvisionOutcome Outcome, DatabaseEntry? Entry = null);
+/// <summary>How a create ended, with the new record when it was created, or what stood in the way.</summary>
+internal sealed record ProvisionResult(ProvisionOutcome Outcome, DatabaseEntry? Entry = null, string? Problem = null);
 
 /// <summary>How a delete ended.</summary>
 internal enum RemovalOutcome

@@ -19,6 +19,8 @@ namespace Benchmarks;
 /// <c>page [--requests N] [--telemetry off]</c>: the web app's todos page, warm: latency inside and at the client, and its weight.
 /// <c>physical [--count N]</c>: the disk's and SQLite's own cost (<see cref="PhysicalReference"/>), which the storage benchmarks also print.
 /// <c>token-check [--tokens N] [--rotations R] [--working-set W] [--requests Q] [--rounds K]</c>: the gateway's bearer check per request, session vs database tokens.
+/// <c>backup-pass [--databases N] [--changed C] [--rounds R]</c>: tenantservice's snapshot pass in process; µs per skipped database, snapshots/s.
+/// <c>restore [--megabytes M] [--runs R]</c>: restores in place through the API; latency and write-blocked time.
 /// </summary>
 internal static class BenchmarkCommand
 {
@@ -41,13 +43,15 @@ internal static class BenchmarkCommand
             case "token-check":
                 return await TokenCheckBenchmark.RunAsync(Option(args, "--tokens", 100_000), Option(args, "--rotations", 1000),
                     Option(args, "--working-set", 2000), Option(args, "--requests", 200_000), Option(args, "--rounds", 5));
+            case "backup-pass":
+                return await BackupPassBenchmark.RunAsync(Option(args, "--databases", 100_000), Option(args, "--changed", 1000), Option(args, "--rounds", 3));
             case "physical":
                 // Where the storage benchmarks' DATA_DIR lives (Directory.CreateTempSubdirectory), so the figures compare.
                 PhysicalReference.Measure(Path.GetTempPath(), Option(args, "--count", 300)).Print();
                 return 0;
         }
 
-        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "libsql-client" or "migrate" or "webhook-ready" or "todos"))
+        if (args.Length == 0 || args[0] is not ("create-databases" or "memory" or "hrana-select" or "libsql-client" or "migrate" or "webhook-ready" or "todos" or "restore"))
         {
             await Console.Error.WriteLineAsync(
                 "usage: dotnet run -c Release --project tests/Benchmarks -- create-databases --count 10000 [--concurrency 1]\n" +
@@ -63,7 +67,9 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- idle-memory\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- page [--requests 1000] [--telemetry off]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- physical [--count 300]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- token-check [--tokens 100000] [--rotations 1000] [--working-set 2000] [--requests 200000] [--rounds 5]");
+                "       dotnet run -c Release --project tests/Benchmarks -- token-check [--tokens 100000] [--rotations 1000] [--working-set 2000] [--requests 200000] [--rounds 5]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- backup-pass [--databases 100000] [--changed 1000] [--rounds 3]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- restore [--megabytes 10] [--runs 20]");
             return 2;
         }
 
@@ -83,6 +89,7 @@ internal static class BenchmarkCommand
             "hrana-select" => await HranaSelectBenchmark.RunAsync(environment, count, concurrency),
             "libsql-client" => await LibsqlClientBenchmark.RunAsync(environment, count, concurrency, Option(args, "--rounds", 3)),
             "webhook-ready" => await WebhookBenchmark.RunAsync(environment, count, concurrency, physical!),
+            "restore" => await RestoreBenchmark.RunAsync(environment, Option(args, "--megabytes", 10), Option(args, "--runs", 20)),
             "todos" => await TodosBenchmark.RunAsync(environment, Option(args, "--tenants", 100_000), concurrency,
                 TimeSpan.FromSeconds(Option(args, "--seconds", 20)), Option(args, "--zipf", 1.0),
                 Array.IndexOf(args, "--baseline") is var at and >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : null),

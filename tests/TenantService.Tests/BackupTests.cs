@@ -255,6 +255,34 @@ public sealed class BackupTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUndeletedChildCatchesUpWithAMigrationThatFinishedAfterItsSeedWasPrepared()
+    {
+        await _api.CreateOkAsync(new { name = "late-schema", is_schema = true });
+        await MigrateAsync("late-schema", "CREATE TABLE items (body TEXT)");
+        await _api.CreateOkAsync(new { name = "late-child", schema = "late-schema" });
+        ExecuteChild("late-child", "INSERT INTO items VALUES ('kept')");
+        using (var deleted = await _api.DeleteAsync("late-child"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        var name = DatabaseName.Parse("late-child");
+        var (seed, problem) = _app.Services.GetRequiredService<SnapshotSeeds>().Prepare(new Apis.DatabaseSeed { Type = "backup", Name = "late-child" }, name, isSchema: false);
+        Assert.Null(problem);
+        // The interleaving a create can meet: a migration runs to its end between the seed's preparation and the create's schema lock.
+        await MigrateAsync("late-schema", "ALTER TABLE items ADD COLUMN done INTEGER NOT NULL DEFAULT 0");
+        using (seed)
+        {
+            var created = await _app.Services.GetRequiredService<Databases.DatabaseProvisioner>().CreateAsync(new Databases.DatabaseSpec(name, Prepared: seed), CancellationToken.None);
+            Assert.Equal(Databases.ProvisionOutcome.Created, created.Outcome);
+        }
+
+        Assert.Equal(2, (int)(await _api.GetOkAsync("/late-child"))["database"]!["version"]!);
+        Assert.Equal(["2"], DatabasesWorkflowTests.Query(Path("late-child"), "SELECT CAST(user_version AS TEXT) FROM pragma_user_version"));
+        Assert.Equal(["kept:0"], DatabasesWorkflowTests.Query(Path("late-child"), "SELECT body || ':' || done FROM items"));
+    }
+
+    [Fact]
     public async Task ABranchAsOfATimeHoldsTheDataOfThen()
     {
         await _api.CreateOkAsync(new { name = "trunk" });
