@@ -120,7 +120,8 @@ internal static class BackupPassBenchmark
         var names = new List<DatabaseName>(count);
         for (var i = 0; i < count; i++)
         {
-            var name = DatabaseName.Parse(string.Create(CultureInfo.InvariantCulture, $"bench-{i:D7}"));
+            // Named as a user's database is, so the files spread over the 256 shard folders as they do in use.
+            var name = TenantId.FromClerkId(string.Create(CultureInfo.InvariantCulture, $"user_{i}"));
             var path = layout.DatabasePath(name);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.Copy(template, path);
