@@ -36,9 +36,8 @@ internal readonly record struct DatabaseMigration(DatabaseMigrationOutcome Outco
 internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDatabaseFactory factory, MigrationOptions options, TimeProvider time)
 {
     /// <summary>
-    /// Opens the database in the connection cache before its write block starts, so that the open, and the close (with its
-    /// checkpoint) of the tenant it evicts from a full cache, are not part of the time its writes are blocked. A read lease:
-    /// it never waits for a write block or a writer.
+    /// Opens the database in the connection cache before its write block starts, so that the open (and any wait for a slot in a
+    /// full cache) is not part of the time its writes are blocked. A read lease: it never waits for a write block or a writer.
     /// </summary>
     public async Task OpenAheadAsync(DatabaseEntry entry, CancellationToken cancellationToken)
     {
