@@ -76,7 +76,9 @@ public sealed class TenantConnectionCache : IDisposable
     /// <summary>
     /// Leases a connection of <paramref name="name"/>. Writes wait for a migration's write block up to
     /// <see cref="TenantConnectionCacheOptions.WriteBlockWait"/>, then are refused with a retry hint;
-    /// <see cref="TenantAccessMode.Maintenance"/> holds the gate itself and takes the write lock back from streams.
+    /// <see cref="TenantAccessMode.Maintenance"/> holds the gate itself and takes the write lock back from streams. A cold tenant
+    /// that finds no free slot waits up to <see cref="TenantConnectionCacheOptions.OpenSlotWait"/> for a close, then is refused
+    /// (<see cref="TenantAccessStatus.OpenLimitReached"/>).
     /// </summary>
     /// <param name="name">The tenant database.</param>
     /// <param name="mode">Read, write or maintenance.</param>

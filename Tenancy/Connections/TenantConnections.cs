@@ -111,7 +111,7 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
         }
         catch
         {
-            Return(onWriter ? null : connection, mode, onWriter);
+            Return(connection, mode, onWriter);
             throw;
         }
     }

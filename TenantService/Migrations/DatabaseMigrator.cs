@@ -37,8 +37,8 @@ internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDataba
 {
     /// <summary>
     /// Opens the database and its writer connection in the connection cache before its write block starts, so that the
-    /// opens, and the close (with its checkpoint) of the tenant it evicts from a full cache, are not part of the time its
-    /// writes are blocked. A write lease taken and given back at once: it waits only for a write in progress.
+    /// opens (and any wait for a slot in a full cache) are not part of the time its writes are blocked. A write lease taken
+    /// and given back at once: it waits only for a write in progress.
     /// </summary>
     public async Task OpenAheadAsync(DatabaseEntry entry, CancellationToken cancellationToken)
     {

@@ -114,7 +114,7 @@ internal static class RestoreBenchmark
                 file.Flush(flushToDisk: true);
             }
 
-            TenantService.Databases.DurableFile.FlushFolder(folder);
+            DiskFlush.Folder(folder);
 
             times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             File.Delete(copy);
