@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Tenancy.Connections;
 using Tenancy.Databases;
@@ -13,7 +14,8 @@ namespace Tenancy.Tests;
 public sealed class TenantConnectionCacheBoundTests(RedisFixture redis) : IClassFixture<RedisFixture>, IDisposable
 {
     private readonly TemporaryDirectory _directory = new();
-    private readonly TenantMetadataStore _store = new(redis.Connection);
+    // A lookup wait long enough for a loaded machine: these tests are about slots, not about Redis being slow.
+    private readonly TenantMetadataStore _store = new(redis.Connection, new TenantLookupOptions { LookupTimeout = TimeSpan.FromSeconds(30) });
 
     [Fact]
     public async Task DatabasesWithOpenFilesNeverExceedTheBoundWhileManyTenantsAreOpenedAtOnce()
@@ -27,15 +29,17 @@ public sealed class TenantConnectionCacheBoundTests(RedisFixture redis) : IClass
         });
         using var stop = new CancellationTokenSource();
         var most = 0;
-        var sampler = Task.Run(() =>
+        // A thread of its own, pausing between readings, so sampling neither holds a pool thread nor starves the workers.
+        var sampler = Task.Factory.StartNew(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 most = Math.Max(most, OpenDatabaseFiles());
+                Thread.Sleep(1);
             }
-        });
+        }, TaskCreationOptions.LongRunning);
 
-        var refused = 0;
+        var refused = new ConcurrentBag<TenantAccessStatus>();
         await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
         {
             var random = new Random(worker);
@@ -45,7 +49,7 @@ public sealed class TenantConnectionCacheBoundTests(RedisFixture redis) : IClass
                 var access = await cache.AcquireAsync(names[random.Next(names.Length)], mode);
                 if (access.Lease is not { } lease)
                 {
-                    Interlocked.Increment(ref refused);
+                    refused.Add(access.Status);
                     continue;
                 }
 
@@ -59,7 +63,7 @@ public sealed class TenantConnectionCacheBoundTests(RedisFixture redis) : IClass
         await sampler;
 
         Assert.True(most is >= 1 and <= Bound, $"{most} databases had files open at once; the bound is {Bound}");
-        Assert.Equal(0, refused);
+        Assert.True(refused.IsEmpty, $"refused: {string.Join(", ", refused)}");
         cache.Dispose();
         Assert.Equal(0, OpenDatabaseFiles());
     }
