@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -64,26 +63,14 @@ public static class TenancyExtensions
     private static TenantConnectionCacheOptions ReadConnectionCacheOptions(SettingsReader settings)
     {
         var defaults = new TenantConnectionCacheOptions();
-        var maxOpen = settings.Number("Tenancy__MaxOpenDatabases", defaults.MaxOpenDatabases, minimum: 1);
-        // Closing ahead keeps slots free for cold tenants; more than half the bound would close the warm ones it is there to keep.
-        var closeAhead = settings.Number("Tenancy__CloseAhead", Math.Min(defaults.CloseAhead, maxOpen / 2), minimum: 0);
-        if (closeAhead > maxOpen / 2)
-        {
-            settings.AddProblem(string.Create(CultureInfo.InvariantCulture,
-                $"Tenancy__CloseAhead is {closeAhead}: set at most half of Tenancy__MaxOpenDatabases ({maxOpen / 2}), or unset it for the default ({Math.Min(defaults.CloseAhead, maxOpen / 2)})"));
-        }
-
         return new TenantConnectionCacheOptions
         {
-            MaxOpenDatabases = maxOpen,
+            MaxOpenDatabases = settings.Number("Tenancy__MaxOpenDatabases", defaults.MaxOpenDatabases, minimum: 1),
             IdleTimeout = settings.Duration("Tenancy__IdleTimeout", defaults.IdleTimeout, minimum: TimeSpan.FromMilliseconds(1)),
             ReadersPerDatabase = settings.Number("Tenancy__ReadersPerDatabase", defaults.ReadersPerDatabase, minimum: 1),
             WriteBlockWait = settings.Duration("Tenancy__WriteBlockWait", defaults.WriteBlockWait, minimum: TimeSpan.Zero),
             WriteTransactionGrace = settings.Duration("Tenancy__WriteTransactionGrace", defaults.WriteTransactionGrace, minimum: TimeSpan.Zero),
             CloseTimeout = settings.Duration("Tenancy__CloseTimeout", defaults.CloseTimeout, minimum: TimeSpan.FromMilliseconds(1)),
-            CloseConcurrency = settings.Number("Tenancy__CloseConcurrency", defaults.CloseConcurrency, minimum: 1, maximum: 64),
-            CloseAhead = closeAhead,
-            OpenSlotWait = settings.Duration("Tenancy__OpenSlotWait", defaults.OpenSlotWait, minimum: TimeSpan.Zero),
         };
     }
 }

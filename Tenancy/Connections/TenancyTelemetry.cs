@@ -18,12 +18,6 @@ internal static class TenancyTelemetry
 
     public static readonly Counter<long> Evictions = Meter.CreateCounter<long>("tenancy.connection_cache.evictions", description: "Tenant databases closed to stay within the bound or because they were idle.");
 
-    public static readonly Counter<long> SlotWaits = Meter.CreateCounter<long>("tenancy.connection_cache.slot_waits", description: "Cold tenants that found every open-database slot taken and waited for a close.");
-
-    public static readonly Counter<long> OpenLimitReached = Meter.CreateCounter<long>("tenancy.connection_cache.open_limit_reached", description: "Cold tenants refused because no open-database slot came free within Tenancy__OpenSlotWait.");
-
-    public static readonly Counter<long> CloseFailures = Meter.CreateCounter<long>("tenancy.connection_cache.close_failures", description: "Background closes of a tenant database that failed.");
-
     public static readonly Counter<long> WalBounded = Meter.CreateCounter<long>("tenancy.wal.bounded", description: "Times a tenant's WAL passed its bound with a reader in the way: old snapshots were rolled back and the WAL checkpointed.");
 
     public static readonly Histogram<double> WaitTime = Meter.CreateHistogram<double>("tenancy.connection_cache.wait_time", unit: "ms", description: "Time from asking for a tenant connection to getting it.");

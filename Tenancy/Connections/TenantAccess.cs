@@ -17,12 +17,6 @@ public enum TenantAccessStatus
 
     /// <summary>The tenant's metadata could not be read (Redis unreachable); retry after <see cref="TenantAccess.RetryAfter"/>.</summary>
     DirectoryUnavailable,
-
-    /// <summary>
-    /// A cold tenant found every one of <see cref="TenantConnectionCacheOptions.MaxOpenDatabases"/> slots taken for
-    /// <see cref="TenantConnectionCacheOptions.OpenSlotWait"/>; retry after <see cref="TenantAccess.RetryAfter"/>.
-    /// </summary>
-    OpenLimitReached,
 }
 
 /// <summary>
@@ -35,10 +29,6 @@ public enum TenantAccessStatus
 /// <param name="Stream">The stream when granted by <c>OpenStreamAsync</c>; end it with <see cref="TenantStream.End"/>.</param>
 public readonly record struct TenantAccess(TenantAccessStatus Status, TenantLease? Lease, TimeSpan RetryAfter, TenantStream? Stream = null)
 {
-    /// <summary>What a service tells the caller of a <see cref="TenantAccessStatus.OpenLimitReached"/> refusal, before its retry hint.</summary>
-    public const string OpenLimitReachedMessage =
-        "Too many databases are open in this service (Tenancy__MaxOpenDatabases) and none was closed within Tenancy__OpenSlotWait";
-
     internal static TenantAccess NotFound => new(TenantAccessStatus.NotFound, null, TimeSpan.Zero);
 
     internal static TenantAccess Blocked(TenantAccessStatus status) => new(status, null, TimeSpan.FromSeconds(1));

@@ -6,9 +6,7 @@ namespace Tenancy.Connections;
 
 /// <summary>
 /// The one owner of a process's connections to tenant databases: at most <see cref="TenantConnectionCacheOptions.MaxOpenDatabases"/>
-/// with files open at once, those still closing included, least recently used closed first, idle ones closed after a while.
-/// Evicted and idle tenants are closed by background closers, ahead of need (<see cref="TenantConnectionCacheOptions.CloseAhead"/>),
-/// so a cold tenant neither closes another on its request nor, mostly, waits for a slot. A warm tenant costs no lookup; a cold
+/// open at once, least recently used closed first, idle ones closed after a while. A warm tenant costs no lookup; a cold
 /// one is looked up in the <see cref="ITenantDirectory"/>. Tenant events (deleted, migrating, migrated) and close requests
 /// keep it current, so write blocks, versions, deletes and the libSQL streams' connections are handled here alone.
 /// </summary>
@@ -27,13 +25,8 @@ public sealed class TenantConnectionCache : IDisposable
     private readonly Dictionary<DatabaseName, long> _closing = [];
     private readonly LinkedList<TenantConnections> _recency = new();
     private readonly ITimer _idleSweep;
-    // A slot per tenant with files open, taken before its first open and released after its last close.
-    private readonly SemaphoreSlim _slots;
-    private readonly TenantCloser _closer;
-    private readonly int _closeAhead;
     private long _generation;
     private int _closedSinceTrim;
-    private int _slotWaiters;
 
     /// <summary>Creates a cache that opens databases with <paramref name="factory"/> and looks them up in <paramref name="directory"/>.</summary>
     /// <param name="factory">Opens guarded tenant connections.</param>
@@ -46,19 +39,11 @@ public sealed class TenantConnectionCache : IDisposable
         _directory = directory;
         _options = options;
         _time = time;
-        _slots = new SemaphoreSlim(options.MaxOpenDatabases, options.MaxOpenDatabases);
-        // Settings refuse more than half the bound; a cache built in code with a tiny bound keeps that rule too.
-        _closeAhead = Math.Min(options.CloseAhead, options.MaxOpenDatabases / 2);
-        _closer = new TenantCloser(options.CloseConcurrency, options.MaxOpenDatabases, () => Interlocked.Increment(ref _closedSinceTrim));
         // At most 10 s apart, so the C heap is trimmed soon after evictions; idle expiry needs no finer steps than a quarter.
         var sweepEvery = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, MaxSweepInterval.Ticks));
         _idleSweep = time.CreateTimer(_ => CloseIdle(), null, sweepEvery, sweepEvery);
         TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.open_databases", () => OpenDatabases,
             description: "Tenant databases open in this process.");
-        TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.pending_closes", () => _closer.Pending,
-            description: "Tenant databases evicted or idle, queued for a background closer or being closed; each still holds its slot.");
-        TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.free_slots", () => _slots.CurrentCount,
-            description: "Tenant databases that may still be opened before a cold tenant waits for a close.");
     }
 
     /// <summary>How many tenant databases are open now.</summary>
@@ -76,9 +61,7 @@ public sealed class TenantConnectionCache : IDisposable
     /// <summary>
     /// Leases a connection of <paramref name="name"/>. Writes wait for a migration's write block up to
     /// <see cref="TenantConnectionCacheOptions.WriteBlockWait"/>, then are refused with a retry hint;
-    /// <see cref="TenantAccessMode.Maintenance"/> holds the gate itself and takes the write lock back from streams. A cold tenant
-    /// that finds no free slot waits up to <see cref="TenantConnectionCacheOptions.OpenSlotWait"/> for a close, then is refused
-    /// (<see cref="TenantAccessStatus.OpenLimitReached"/>).
+    /// <see cref="TenantAccessMode.Maintenance"/> holds the gate itself and takes the write lock back from streams.
     /// </summary>
     /// <param name="name">The tenant database.</param>
     /// <param name="mode">Read, write or maintenance.</param>
@@ -89,7 +72,7 @@ public sealed class TenantConnectionCache : IDisposable
         var started = _time.GetTimestamp();
         while (true)
         {
-            var (tenant, refused) = await ResolveAsync(name, cancellationToken);
+            var (tenant, refused) = await ResolveAsync(name);
             if (tenant is null)
             {
                 return refused;
@@ -119,7 +102,7 @@ public sealed class TenantConnectionCache : IDisposable
     {
         while (true)
         {
-            var (tenant, refused) = await ResolveAsync(name, CancellationToken.None);
+            var (tenant, refused) = await ResolveAsync(name);
             if (tenant is null)
             {
                 return refused;
@@ -220,7 +203,7 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
-    /// <summary>Closes every tenant in the background: after a Redis reconnect, events may have been missed, so nothing cached is trusted.</summary>
+    /// <summary>Closes every tenant: after a Redis reconnect, events may have been missed, so nothing cached is trusted.</summary>
     public void InvalidateAll()
     {
         List<TenantConnections> closing;
@@ -230,18 +213,16 @@ public sealed class TenantConnectionCache : IDisposable
             closing = [.. _open.Values];
             _open.Clear();
             _recency.Clear();
-            closing.ForEach(tenant => tenant.Node = null);
         }
 
-        _closer.Enqueue(closing);
+        Close(closing);
     }
 
-    /// <summary>Closes every tenant, waits for the closers to finish, and stops the idle sweep.</summary>
+    /// <summary>Closes every tenant and stops the idle sweep.</summary>
     public void Dispose()
     {
         _idleSweep.Dispose();
         InvalidateAll();
-        _closer.Dispose();
     }
 
     private async ValueTask<TenantLease?> LeaseAsync(DatabaseName name, TenantConnections tenant, TenantAccessMode mode, CancellationToken cancellationToken)
@@ -277,24 +258,12 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
-    private async ValueTask<(TenantConnections? Tenant, TenantAccess Refused)> ResolveAsync(DatabaseName name, CancellationToken cancellationToken)
+    private async ValueTask<(TenantConnections? Tenant, TenantAccess Refused)> ResolveAsync(DatabaseName name)
     {
         TenantConnections? tenant;
         try
         {
-            if (TryGetOpen(name) is not { } open)
-            {
-                var (loaded, limitReached) = await LoadAsync(name, cancellationToken);
-                if (limitReached)
-                {
-                    TenancyTelemetry.OpenLimitReached.Add(1);
-                    return (null, TenantAccess.Blocked(TenantAccessStatus.OpenLimitReached));
-                }
-
-                open = loaded;
-            }
-
-            tenant = open;
+            tenant = TryGetOpen(name) ?? await LoadAsync(name);
         }
         catch (TenantDirectoryUnavailableException)
         {
@@ -326,117 +295,53 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
-    // A slot is taken before the first open and handed to the tenant, which gives it back after its last close.
-    private async Task<(TenantConnections? Tenant, bool LimitReached)> LoadAsync(DatabaseName name, CancellationToken cancellationToken)
+    private async Task<TenantConnections?> LoadAsync(DatabaseName name)
     {
         TenancyTelemetry.Misses.Add(1);
-        var slotHeld = false;
-        try
+        while (true)
         {
-            while (true)
+            long generation;
+            lock (_lock)
             {
-                long generation;
-                lock (_lock)
+                if (IsClosingLocked(name))
                 {
-                    if (IsClosingLocked(name))
-                    {
-                        return (null, false);
-                    }
-
-                    generation = _generation;
+                    return null;
                 }
 
-                var record = await _directory.FindAsync(name);
-                List<TenantConnections> evicted = [];
-                TenantConnections? created = null;
-                lock (_lock)
-                {
-                    // An event arrived while the record was read: it may already be stale, read it again.
-                    if (generation != _generation)
-                    {
-                        continue;
-                    }
-
-                    if (record is null || IsClosingLocked(name))
-                    {
-                        // A record read before a close started may still look open; the close wins.
-                        return (null, false);
-                    }
-
-                    if (_open.TryGetValue(name, out var open))
-                    {
-                        Touch(open);
-                        return (open, false);
-                    }
-
-                    slotHeld = slotHeld || _slots.Wait(0);
-                    if (slotHeld)
-                    {
-                        created = new TenantConnections(record, _factory, _options.ReadersPerDatabase, () => _slots.Release());
-                        slotHeld = false;
-                        created.Gate.Set(record.BlockWrites);
-                        _open[name] = created;
-                        Touch(created);
-                    }
-                    else
-                    {
-                        _slotWaiters++;
-                    }
-
-                    EvictAhead(evicted, keep: created);
-                }
-
-                Enqueue(evicted);
-                if (created is not null)
-                {
-                    return (created, false);
-                }
-
-                TenancyTelemetry.SlotWaits.Add(1);
-                try
-                {
-                    slotHeld = await WaitForSlotAsync(cancellationToken);
-                }
-                finally
-                {
-                    lock (_lock)
-                    {
-                        _slotWaiters--;
-                    }
-                }
-
-                if (!slotHeld)
-                {
-                    return (null, true);
-                }
+                generation = _generation;
             }
-        }
-        finally
-        {
-            if (slotHeld)
+
+            var record = await _directory.FindAsync(name);
+            List<TenantConnections> evicted = [];
+            TenantConnections? tenant;
+            lock (_lock)
             {
-                _slots.Release();
+                // An event arrived while the record was read: it may already be stale, read it again.
+                if (generation != _generation)
+                {
+                    continue;
+                }
+
+                if (record is null || IsClosingLocked(name))
+                {
+                    // A record read before a close started may still look open; the close wins.
+                    return null;
+                }
+
+                if (!_open.TryGetValue(name, out tenant))
+                {
+                    tenant = new TenantConnections(record, _factory, _options.ReadersPerDatabase);
+                    tenant.Gate.Set(record.BlockWrites);
+                    _open[name] = tenant;
+                    Evict(evicted, tenants => tenants.Count > _options.MaxOpenDatabases, _ => true);
+                }
+
+                Touch(tenant);
             }
-        }
-    }
 
-    private async Task<bool> WaitForSlotAsync(CancellationToken cancellationToken)
-    {
-        if (_options.OpenSlotWait <= TimeSpan.Zero)
-        {
-            return _slots.Wait(0);
-        }
-
-        using var timeout = new CancellationTokenSource(_options.OpenSlotWait, _time);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        try
-        {
-            await _slots.WaitAsync(either.Token);
-            return true;
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return false;
+            Close(evicted);
+            TenancyTelemetry.Evictions.Add(evicted.Count);
+            return tenant;
         }
     }
 
@@ -446,18 +351,7 @@ public sealed class TenantConnectionCache : IDisposable
         List<TenantConnections> idle = [];
         lock (_lock)
         {
-            for (var node = _recency.Last; node is not null && node.Value.LastUsed < cutoff;)
-            {
-                var previous = node.Previous;
-                if (node.Value.IsIdle)
-                {
-                    Unlink(node.Value);
-                    idle.Add(node.Value);
-                }
-
-                node = previous;
-            }
-
+            Evict(idle, _ => true, tenant => tenant.LastUsed < cutoff);
             foreach (var (name, since) in _closing.ToList())
             {
                 if (_time.GetElapsedTime(since) > ClosingMemory)
@@ -467,37 +361,28 @@ public sealed class TenantConnectionCache : IDisposable
             }
         }
 
-        Enqueue(idle);
+        Close(idle);
+        TenancyTelemetry.Evictions.Add(idle.Count);
         if (Interlocked.Exchange(ref _closedSinceTrim, 0) > 0)
         {
             NativeHeap.Trim();
         }
     }
 
-    // Callers hold _lock. Keeps CloseAhead slots (and one per waiting miss) free or on their way: walks from the least
-    // recently used, passing over tenants with a lease or stream out (closing those would roll back or wait on a request).
-    private void EvictAhead(List<TenantConnections> evicted, TenantConnections? keep)
+    // Callers hold _lock. Walks from the least recently used while more must go; tenants with open streams stay.
+    private void Evict(List<TenantConnections> evicted, Func<Dictionary<DatabaseName, TenantConnections>, bool> more, Func<TenantConnections, bool> stale)
     {
-        var wanted = _closeAhead + _slotWaiters - _slots.CurrentCount - _closer.Pending;
-        for (var node = _recency.Last; node is not null && evicted.Count < wanted;)
+        var node = _recency.Last;
+        while (node is not null && more(_open) && stale(node.Value))
         {
             var previous = node.Previous;
-            if (node.Value != keep && node.Value.IsIdle)
+            if (!node.Value.HasStreams)
             {
                 Unlink(node.Value);
                 evicted.Add(node.Value);
             }
 
             node = previous;
-        }
-    }
-
-    private void Enqueue(List<TenantConnections> tenants)
-    {
-        if (tenants.Count > 0)
-        {
-            TenancyTelemetry.Evictions.Add(tenants.Count);
-            _closer.Enqueue(tenants);
         }
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Tenancy.Databases;
 using Tenancy.Metadata;
@@ -7,12 +6,10 @@ namespace Tenancy.Connections;
 
 /// <summary>
 /// Every open connection of one tenant in this process: one writer and a few readers (SQLite WAL) handed out as
-/// leases, and the libSQL streams' own connections. A read borrows the writer while it is free (refused any change by
-/// <c>query_only</c>), so a reader connection is opened only beside a busy writer. Once closed, nothing new is handed out;
-/// leases and streams still out close their connections when they come back, and <see cref="Drained"/> completes (and
-/// <paramref name="drained"/> runs) when the last one has.
+/// leases, and the libSQL streams' own connections. Once closed, nothing new is handed out; leases and streams still
+/// out close their connections when they come back, and <see cref="Drained"/> completes when the last one has.
 /// </summary>
-internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFactory factory, int readers, Action drained)
+internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFactory factory, int readers)
 {
     // Kept for the next stream: opening a guarded connection costs far more than a point query.
     private const int MaxIdleStreamConnections = 4;
@@ -42,14 +39,14 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     /// <summary>Completes once closed and every lease and stream has given its connection back.</summary>
     public Task Drained => _drained.Task;
 
-    /// <summary>No lease or stream is out: closing now runs on the closer alone, rolls back nothing and keeps no request waiting.</summary>
-    public bool IsIdle
+    /// <summary>Open streams keep the tenant from being evicted: closing would roll back their transactions.</summary>
+    public bool HasStreams
     {
         get
         {
             lock (_lock)
             {
-                return _outstanding == 0;
+                return _streams.Count > 0;
             }
         }
     }
@@ -62,25 +59,9 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     /// <summary>A lease on a connection, or null when this tenant was closed meanwhile (the caller reloads).</summary>
     public async ValueTask<TenantLease?> LeaseAsync(TenantAccessMode mode, IDisposable? hold, CancellationToken cancellationToken)
     {
-        var writes = mode is TenantAccessMode.Write or TenantAccessMode.Maintenance;
-        bool onWriter;
-        if (writes)
-        {
-            await _writerSlot.WaitAsync(cancellationToken);
-            onWriter = true;
-        }
-        else if (mode == TenantAccessMode.Read && _writerSlot.Wait(0))
-        {
-            // A cold tenant opens one connection, not a writer and a reader.
-            onWriter = true;
-        }
-        else
-        {
-            await _readerSlots.WaitAsync(cancellationToken);
-            onWriter = false;
-        }
-
-        var slot = onWriter ? _writerSlot : _readerSlots;
+        var writes = mode != TenantAccessMode.Read;
+        var slot = writes ? _writerSlot : _readerSlots;
+        await slot.WaitAsync(cancellationToken);
         PooledConnection? idle = null;
         lock (_lock)
         {
@@ -91,64 +72,56 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
             }
 
             _outstanding++;
-            _writerLeased |= onWriter;
-            if (!onWriter)
+            _writerLeased |= writes;
+            if (!writes)
             {
                 _idleReaders.TryPop(out idle);
             }
         }
 
-        PooledConnection? connection = null;
         try
         {
-            connection = onWriter ? _writer ??= Open() : idle ?? Open(readOnly: true);
-            if (onWriter && !writes)
-            {
-                SetQueryOnly(connection, true);
-            }
-
-            return new TenantLease(this, connection, mode, hold, onWriter);
+            var connection = writes ? _writer ??= Open() : idle ?? Open(readOnly: true);
+            return new TenantLease(this, connection, mode, hold);
         }
         catch
         {
-            Return(connection, mode, onWriter);
+            Return(null, mode);
             throw;
         }
     }
 
-    public void Return(PooledConnection? connection, TenantAccessMode mode, bool onWriter)
+    public void Return(PooledConnection? connection, TenantAccessMode mode)
     {
-        var writes = mode is TenantAccessMode.Write or TenantAccessMode.Maintenance;
+        var writes = mode != TenantAccessMode.Read;
         if (writes && connection is not null && ConnectionGuard.Find(connection.Connection)?.TakeWalOverBound() == true)
         {
             // The writer is still this lease's: its slot is released below.
             BoundWal(connection, self: null);
         }
 
-        // A writer that cannot be made writable again is dropped; the next lease opens a fresh one.
-        var broken = onWriter && !writes && connection is not null && !TrySetQueryOnly(connection, false);
         bool closed;
         lock (_lock)
         {
             closed = _closed;
-            if (!closed && !onWriter && connection is not null)
+            if (!closed && !writes && connection is not null)
             {
                 _idleReaders.Push(connection);
             }
 
-            _writerLeased &= !onWriter;
-            if ((closed || broken) && onWriter)
+            _writerLeased &= !writes;
+            if (closed && writes)
             {
                 _writer = null;
             }
         }
 
-        if (closed || broken)
+        if (closed)
         {
             connection?.Dispose();
         }
 
-        (onWriter ? _writerSlot : _readerSlots).Release();
+        (writes ? _writerSlot : _readerSlots).Release();
         Settle();
     }
 
@@ -325,26 +298,7 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
             }
         }
 
-        if (_drained.TrySetResult())
-        {
-            drained();
-        }
-    }
-
-    private static void SetQueryOnly(PooledConnection connection, bool on) =>
-        ConnectionGuard.Require(connection.Connection).SetQueryOnly(connection.Connection.Handle!, on);
-
-    private static bool TrySetQueryOnly(PooledConnection connection, bool on)
-    {
-        try
-        {
-            SetQueryOnly(connection, on);
-            return true;
-        }
-        catch (SqliteException)
-        {
-            return false;
-        }
+        _drained.TrySetResult();
     }
 
     private PooledConnection Open(bool readOnly = false) =>

@@ -6,24 +6,20 @@ namespace Tenancy.Connections;
 
 /// <summary>
 /// A tenant connection handed out by <see cref="TenantConnectionCache"/>: the writer for
-/// <see cref="TenantAccessMode.Write"/> and <see cref="TenantAccessMode.Maintenance"/>; for <see cref="TenantAccessMode.Read"/> the writer while it is
-/// free (with <c>PRAGMA query_only</c> on, so the read changes nothing) or else a read-only reader, which
-/// <see cref="TenantAccessMode.LongRead"/> always gets. Use it on one flow at a time; dispose it to hand it back.
+/// <see cref="TenantAccessMode.Write"/> and <see cref="TenantAccessMode.Maintenance"/>, a reader otherwise. Use it on one flow at a time; dispose it to hand it back.
 /// </summary>
 public sealed class TenantLease : ITenantSession
 {
     private readonly TenantConnections _owner;
     private readonly PooledConnection _connection;
     private readonly IDisposable? _hold;
-    private readonly bool _onWriter;
     private int _disposed;
 
-    internal TenantLease(TenantConnections owner, PooledConnection connection, TenantAccessMode mode, IDisposable? hold, bool onWriter)
+    internal TenantLease(TenantConnections owner, PooledConnection connection, TenantAccessMode mode, IDisposable? hold)
     {
         _owner = owner;
         _connection = connection;
         _hold = hold;
-        _onWriter = onWriter;
         Mode = mode;
         Tenant = owner.Record;
     }
@@ -34,7 +30,7 @@ public sealed class TenantLease : ITenantSession
     /// <summary>The tenant's metadata when the lease was granted (schema version, blocks).</summary>
     public TenantRecord Tenant { get; }
 
-    /// <summary>What the lease is for: a read, a write or the platform's maintenance.</summary>
+    /// <summary>Whether this is the writer (for a write or the platform's maintenance) or a reader.</summary>
     public TenantAccessMode Mode { get; }
 
     /// <summary>The underlying connection, for transactions; prefer <see cref="Command"/> for statements.</summary>
@@ -76,7 +72,7 @@ public sealed class TenantLease : ITenantSession
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _owner.Return(_connection, Mode, _onWriter);
+            _owner.Return(_connection, Mode);
             _hold?.Dispose();
         }
     }

@@ -58,7 +58,6 @@ internal sealed class ConnectionGuard
     private int _writesTemp;
     private int _schemaChangePermits;
     private int _platformWrites;
-    private int _settingQueryOnly;
     private int _longStatements;
     private long _statementStartedAt;
     private DatabaseRefusal? _lastDenial;
@@ -146,24 +145,6 @@ internal sealed class ConnectionGuard
         return new Door(() => Interlocked.Decrement(ref _platformWrites));
     }
 
-    /// <summary>
-    /// Sets <c>PRAGMA query_only</c> for the platform: on while the writer is lent to a read, so the read can change nothing,
-    /// as a read-only connection could not. Tenants cannot set it themselves.
-    /// </summary>
-    public void SetQueryOnly(sqlite3 handle, bool on)
-    {
-        Volatile.Write(ref _settingQueryOnly, 1);
-        try
-        {
-            var rc = raw.sqlite3_exec(handle, on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0");
-            SqliteException.ThrowExceptionForRC(rc, handle);
-        }
-        finally
-        {
-            Volatile.Write(ref _settingQueryOnly, 0);
-        }
-    }
-
     /// <summary>Interrupts what runs on the connection now and every statement after, explaining each with <paramref name="refusal"/>.</summary>
     public void Revoke(sqlite3 handle, DatabaseRefusal refusal)
     {
@@ -243,11 +224,6 @@ internal sealed class ConnectionGuard
     private DatabaseRefusal? AuthorizePragma(string? name, string? argument)
     {
         if (name is null || argument is null || PragmasAllowedWithArgument.Contains(name))
-        {
-            return null;
-        }
-
-        if (string.Equals(name, "query_only", StringComparison.OrdinalIgnoreCase) && Volatile.Read(ref _settingQueryOnly) != 0)
         {
             return null;
         }

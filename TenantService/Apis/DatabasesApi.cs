@@ -159,7 +159,7 @@ internal static partial class DatabasesApi
         DatabaseServices services,
         Func<SqliteConnection, TextWriter, CancellationToken, Task> write)
     {
-        var access = await services.Connections.AcquireAsync(DatabaseName.Parse(name), TenantAccessMode.LongRead, context.RequestAborted);
+        var access = await services.Connections.AcquireAsync(DatabaseName.Parse(name), TenantAccessMode.Read, context.RequestAborted);
         if (access.Lease is not { } lease)
         {
             if (access.Status == TenantAccessStatus.NotFound)
@@ -168,10 +168,8 @@ internal static partial class DatabasesApi
             }
 
             context.Response.Headers.RetryAfter = "1";
-            var why = access.Status == TenantAccessStatus.OpenLimitReached
-                ? $"database '{name}' cannot be opened now: {TenantAccess.OpenLimitReachedMessage}; retry"
-                : $"database '{name}' is being deleted or replaced; retry";
-            return TypedResults.Json(new ErrorBody(why), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(
+                new ErrorBody($"database '{name}' is being deleted or replaced; retry"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
         context.Response.RegisterForDispose(lease);

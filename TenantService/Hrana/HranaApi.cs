@@ -141,12 +141,7 @@ internal static partial class HranaApi
             }
 
             services.Streams.Unreserve(claim);
-            return (null, status switch
-            {
-                TenantAccessStatus.NotFound => NotFound(database),
-                TenantAccessStatus.OpenLimitReached => OpenLimitReached(),
-                _ => Unavailable(database),
-            });
+            return (null, status == TenantAccessStatus.NotFound ? NotFound(database) : Unavailable(database));
         }
         catch
         {
@@ -166,9 +161,6 @@ internal static partial class HranaApi
 
     private static HranaHttpError Unavailable(DatabaseName name) => new(StatusCodes.Status503ServiceUnavailable, new HranaError(
         $"Database '{name.Value}' is being deleted or replaced and cannot be opened now; retry in a second.", HranaErrorCodes.DatabaseUnavailable));
-
-    private static HranaHttpError OpenLimitReached() => new(StatusCodes.Status503ServiceUnavailable, new HranaError(
-        $"{TenantAccess.OpenLimitReachedMessage}; retry shortly.", HranaErrorCodes.OpenLimitReached), TimeSpan.FromSeconds(1));
 
     private static HranaHttpError BadRequest(string message) => new(StatusCodes.Status400BadRequest, new HranaError(message, HranaErrorCodes.ProtocolError));
 

@@ -22,7 +22,6 @@ internal static class HranaErrorCodes
     public const string ProtocolError = "PROTOCOL_ERROR";
     public const string DatabaseNotFound = "DATABASE_NOT_FOUND";
     public const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
-    public const string OpenLimitReached = "OPEN_LIMIT_REACHED";
     public const string WritesBlocked = "SQLITE_BUSY";
     public const string InvalidName = "INVALID_DATABASE_NAME";
     public const string BodyTooLarge = "BODY_TOO_LARGE";

@@ -37,8 +37,8 @@ internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDataba
 {
     /// <summary>
     /// Opens the database and its writer connection in the connection cache before its write block starts, so that the
-    /// opens (and any wait for a slot in a full cache) are not part of the time its writes are blocked. A write lease taken
-    /// and given back at once: it waits only for a write in progress.
+    /// opens, and the close (with its checkpoint) of the tenant it evicts from a full cache, are not part of the time its
+    /// writes are blocked. A write lease taken and given back at once: it waits only for a write in progress.
     /// </summary>
     public async Task OpenAheadAsync(DatabaseEntry entry, CancellationToken cancellationToken)
     {
@@ -80,12 +80,9 @@ internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDataba
 
         if (access.Lease is not { } lease)
         {
-            return access.Status switch
-            {
-                TenantAccessStatus.NotFound => new DatabaseMigration(DatabaseMigrationOutcome.Missing, entry.Version, $"database '{entry.Name}' has no file"),
-                TenantAccessStatus.OpenLimitReached => new DatabaseMigration(DatabaseMigrationOutcome.Failed, entry.Version, $"database '{entry.Name}' could not be opened: {TenantAccess.OpenLimitReachedMessage}"),
-                _ => new DatabaseMigration(DatabaseMigrationOutcome.Failed, entry.Version, $"database '{entry.Name}' is being deleted or replaced"),
-            };
+            return access.Status == TenantAccessStatus.NotFound
+                ? new DatabaseMigration(DatabaseMigrationOutcome.Missing, entry.Version, $"database '{entry.Name}' has no file")
+                : new DatabaseMigration(DatabaseMigrationOutcome.Failed, entry.Version, $"database '{entry.Name}' is being deleted or replaced");
         }
 
         using (lease)

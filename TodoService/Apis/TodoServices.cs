@@ -23,7 +23,7 @@ public sealed record TodoServices(TenantConnectionCache Cache, ClaimsPrincipal U
         return Cache.AcquireAsync(database, mode, Context.RequestAborted);
     }
 
-    /// <summary>The problem answer for a refused lease: 404 for a missing database, 503 with Retry-After and a <c>code</c> (the status) for a block.</summary>
+    /// <summary>The problem answer for a refused lease: 404 for a missing database, 503 with Retry-After for a block.</summary>
     public ProblemHttpResult Refused(TenantAccess access)
     {
         if (access.Status == TenantAccessStatus.NotFound)
@@ -37,11 +37,8 @@ public sealed record TodoServices(TenantConnectionCache Cache, ClaimsPrincipal U
         {
             TenantAccessStatus.WriteBlocked => "Writes to your database are paused by a schema migration",
             TenantAccessStatus.DirectoryUnavailable => "Your database cannot be looked up right now (the platform's cache is unreachable)",
-            TenantAccessStatus.OpenLimitReached => TenantAccess.OpenLimitReachedMessage,
             _ => "Your database is not readable right now",
         };
-        // The status names the cause for clients that branch on it (OpenLimitReached, WriteBlocked, ...).
-        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database busy", detail: $"{what}; retry shortly.",
-            extensions: new Dictionary<string, object?> { ["code"] = access.Status.ToString() });
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Database busy", detail: $"{what}; retry shortly.");
     }
 }

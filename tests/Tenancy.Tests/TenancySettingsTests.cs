@@ -85,26 +85,6 @@ public sealed class TenancySettingsTests
         Assert.Contains("Tenancy__MaxTempSizeBytes is '0': set a whole number from 1", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TheCloseSettingsHaveTheirDefaultsAndCloseAheadOverHalfTheBoundStopsTheStart()
-    {
-        using (var host = HostWith([]))
-        {
-            var cache = host.Services.GetRequiredService<TenantConnectionCacheOptions>();
-            Assert.Equal((4, 32, TimeSpan.FromSeconds(2)), (cache.CloseConcurrency, cache.CloseAhead, cache.OpenSlotWait));
-        }
-
-        using (var small = HostWith(new() { ["Tenancy:MaxOpenDatabases"] = "5" }))
-        {
-            Assert.Equal(2, small.Services.GetRequiredService<TenantConnectionCacheOptions>().CloseAhead);
-        }
-
-        using var bad = HostWith(new() { ["Tenancy:MaxOpenDatabases"] = "10", ["Tenancy:CloseAhead"] = "6", ["Tenancy:CloseConcurrency"] = "0" });
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => bad.StartAsync());
-        Assert.Contains("Tenancy__CloseAhead is 6: set at most half of Tenancy__MaxOpenDatabases (5)", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Tenancy__CloseConcurrency is '0': set a whole number from 1 to 64", error.Message, StringComparison.Ordinal);
-    }
-
     private static IHost HostWith(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings

@@ -98,7 +98,7 @@ public sealed class TenantConnectionCacheTests(RedisFixture redis) : IClassFixtu
     {
         var streamed = await NewDatabaseAsync();
         var other = await NewDatabaseAsync();
-        using var cache = NewCache(new TenantConnectionCacheOptions { MaxOpenDatabases = 2 });
+        using var cache = NewCache(new TenantConnectionCacheOptions { MaxOpenDatabases = 1 });
         var stream = (await cache.OpenStreamAsync(streamed)).Stream!;
         Assert.True(stream.TryEnter());
         Execute(stream.Connection, "BEGIN; INSERT INTO t VALUES ('kept');");
