@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Tenancy.Databases;
 using Testing;
 
@@ -48,7 +47,7 @@ public sealed class DeleteRaceTests(TodoServiceFixture fixture) : IClassFixture<
         var (libsqlAcks, libsqlAfter) = await libsqlWriter;
 
         var backup = Directory.GetFiles(fixture.Users.Factory.Layout.BackupsDirectory(name), "*.db").Single();
-        var saved = Descriptions(backup);
+        var saved = TodoFile.Descriptions(backup);
         var lost = acknowledged.Where(write => !saved.Contains(write)).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged writes are not in the backup: {string.Join(", ", lost.Take(5))}");
         Assert.True(apiAcks > 0 && libsqlAcks > 0, $"api {apiAcks}, libsql {libsqlAcks} acknowledged writes");
@@ -114,22 +113,6 @@ public sealed class DeleteRaceTests(TodoServiceFixture fixture) : IClassFixture<
         }
 
         return (acks, refused);
-    }
-
-    private static HashSet<string> Descriptions(string database)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT description FROM todos";
-        using var reader = command.ExecuteReader();
-        var descriptions = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            descriptions.Add(reader.GetString(0));
-        }
-
-        return descriptions;
     }
 
     // What a process holds open of the database (its file, WAL or shared memory), from /proc.

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Tenancy.Databases;
 using Testing;
 
@@ -111,24 +110,9 @@ public sealed class DurableWriteTests(TodoServiceFixture fixture) : IClassFixtur
 
     private void AssertAllSaved(DatabaseName name, ConcurrentBag<string> acknowledged)
     {
-        // Read-write, as the next service to open it would: SQLite replays the WAL the killed process left.
-        using var connection = new SqliteConnection($"Data Source={fixture.Users.Factory.Layout.DatabasePath(name)};Pooling=False");
-        connection.Open();
-        using (var check = connection.CreateCommand())
-        {
-            check.CommandText = "PRAGMA integrity_check";
-            Assert.Equal("ok", check.ExecuteScalar());
-        }
-
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT description FROM todos";
-        using var reader = command.ExecuteReader();
-        var saved = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            saved.Add(reader.GetString(0));
-        }
-
+        var path = fixture.Users.Factory.Layout.DatabasePath(name);
+        Assert.Equal("ok", TodoFile.IntegrityCheck(path));
+        var saved = TodoFile.Descriptions(path);
         var lost = acknowledged.Where(write => !saved.Contains(write)).ToList();
         Assert.True(acknowledged.Count >= Rounds * 20, $"only {acknowledged.Count} writes were acknowledged");
         Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged writes were lost: {string.Join(", ", lost.Take(5))}");

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Tenancy.Databases;
 using Testing;
 using Xunit.Abstractions;
@@ -90,7 +89,7 @@ public sealed class RestoreRaceTests(TodoServiceFixture fixture, ITestOutputHelp
 
         output.WriteLine(race.Summary());
         output.WriteLine("refusals: " + string.Join("; ", race.Refusals().Select(refusal => $"{refusal.Count} x {refusal.Kind}")));
-        var final = Rows(fixture.Users.Factory.Layout.DatabasePath(name));
+        var final = TodoFile.Rows(fixture.Users.Factory.Layout.DatabasePath(name));
         foreach (var (writer, writes) in race.Writes)
         {
             var inOrder = writes.OrderBy(write => write.Sequence).ToList();
@@ -283,22 +282,6 @@ public sealed class RestoreRaceTests(TodoServiceFixture fixture, ITestOutputHelp
         return result.GetProperty("type").GetString() == "ok"
             ? (result.GetProperty("response").GetProperty("result"), null, next)
             : (null, $"200 {result.GetProperty("error").GetProperty("code").GetString()} {result.GetProperty("error").GetProperty("message").GetString()}", next);
-    }
-
-    private static Dictionary<long, string> Rows(string database)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, description FROM todos";
-        using var reader = command.ExecuteReader();
-        var rows = new Dictionary<long, string>();
-        while (reader.Read())
-        {
-            rows[reader.GetInt64(0)] = reader.GetString(1);
-        }
-
-        return rows;
     }
 
     /// <summary>What each writer and reader was told, with the phase of the restore when it asked.</summary>
