@@ -13,6 +13,7 @@ namespace Tenancy.Metadata;
 /// <param name="BlockWrites">Writes are refused (for example during a migration).</param>
 /// <param name="BlockReads">Reads are refused.</param>
 /// <param name="CreatedAt">When the database was created.</param>
+/// <param name="Placement">Where it lives when remote; <c>null</c> for this node's files.</param>
 public sealed record TenantRecord(
     DatabaseName Name,
     DatabaseKind Kind,
@@ -20,4 +21,5 @@ public sealed record TenantRecord(
     long Version,
     bool BlockWrites,
     bool BlockReads,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DatabasePlacement? Placement = null);
