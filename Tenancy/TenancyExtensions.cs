@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Metadata;
+using Tenancy.Storage;
 
 namespace Tenancy;
 
@@ -38,6 +39,7 @@ public static class TenancyExtensions
     /// <summary>
     /// Adds the <see cref="TenantConnectionCache"/> (<see cref="TenantConnectionCacheOptions"/> from the <c>Tenancy</c>
     /// section) kept current by tenant events and close requests from Redis, on top of <see cref="AddTenantDatabases{TBuilder}"/>.
+    /// Tenants whose record has a placement are reached on their remote backend (<see cref="StorageOptions"/>) through <see cref="RemoteDatabases"/>.
     /// Cold tenants are looked up in the registered <see cref="ITenantDirectory"/> (Redis unless the service registered its own first).
     /// </summary>
     /// <param name="builder">The service's builder.</param>
@@ -46,6 +48,8 @@ public static class TenancyExtensions
     {
         builder.AddTenantDatabases();
         builder.Services.AddSettings(ReadConnectionCacheOptions);
+        builder.Services.AddSettings(StorageOptions.Read);
+        builder.Services.TryAddSingleton<RemoteDatabases>();
         builder.Services.TryAddSingleton<TenantConnectionCache>();
         builder.Services.AddHostedService<TenantCacheInvalidation>();
         return builder;
@@ -66,6 +70,9 @@ public static class TenancyExtensions
         return new TenantConnectionCacheOptions
         {
             MaxOpenDatabases = settings.Number("Tenancy__MaxOpenDatabases", defaults.MaxOpenDatabases, minimum: 1),
+            MaxRemoteDatabases = settings.Number("Tenancy__MaxRemoteDatabases", defaults.MaxRemoteDatabases, minimum: 1),
+            RemoteTimeout = settings.Duration("Tenancy__RemoteTimeout", defaults.RemoteTimeout, minimum: TimeSpan.FromMilliseconds(1)),
+            RemoteReadRetries = settings.Number("Tenancy__RemoteReadRetries", defaults.RemoteReadRetries, minimum: 0, maximum: 10),
             IdleTimeout = settings.Duration("Tenancy__IdleTimeout", defaults.IdleTimeout, minimum: TimeSpan.FromMilliseconds(1)),
             ReadersPerDatabase = settings.Number("Tenancy__ReadersPerDatabase", defaults.ReadersPerDatabase, minimum: 1),
             WriteBlockWait = settings.Duration("Tenancy__WriteBlockWait", defaults.WriteBlockWait, minimum: TimeSpan.Zero),

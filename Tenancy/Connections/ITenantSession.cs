@@ -5,7 +5,11 @@ namespace Tenancy.Connections;
 
 /// <summary>
 /// A tenant database to run statements on, whichever way it is reached: an application's queries depend on this, not
-/// on SQLite's types, so a database can move behind it (a leased local connection today). Dispose it to hand it back.
+/// on SQLite's types, so a database can move behind it: a leased local connection (<see cref="TenantLease"/>) or a session
+/// on a remote libSQL server (the record's <see cref="TenantRecord.Placement"/>). Either way a SQL error is a
+/// <c>SqliteException</c> with SQLite's code; a remote server that is down or too slow throws
+/// <see cref="TenantUnavailableException"/>, one that no longer has the database <see cref="TenantNotFoundException"/>.
+/// Dispose it to hand it back.
 /// </summary>
 public interface ITenantSession : IDisposable
 {

@@ -69,7 +69,7 @@ public sealed class TenantCommand : IDisposable
     }
 
     // "SELECT tenant-db": the operation and where it ran, as database span names go.
-    private static string SpanName(string sql, string database)
+    internal static string SpanName(string sql, string database)
     {
         var text = sql.AsSpan().TrimStart();
         var end = text.IndexOfAny(' ', '\n', '\t');

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Tenancy.Databases;
 using Tenancy.Metadata;
+using Tenancy.Storage;
 
 namespace Tenancy.Connections;
 
@@ -9,6 +11,9 @@ namespace Tenancy.Connections;
 /// open at once, least recently used closed first, idle ones closed after a while. A warm tenant costs no lookup; a cold
 /// one is looked up in the <see cref="ITenantDirectory"/>. Tenant events (deleted, migrating, migrated) and close requests
 /// keep it current, so write blocks, versions, deletes and the libSQL streams' connections are handled here alone.
+/// A tenant whose record has a <see cref="TenantRecord.Placement"/> is served by a session on its remote libSQL server
+/// instead of a local file, with the same write gate, events and idle expiry; remote tenants have a bound of their own
+/// (<see cref="TenantConnectionCacheOptions.MaxRemoteDatabases"/>), since they hold no file here.
 /// </summary>
 public sealed class TenantConnectionCache : IDisposable
 {
@@ -18,12 +23,15 @@ public sealed class TenantConnectionCache : IDisposable
 
     private readonly TenantDatabaseFactory _factory;
     private readonly ITenantDirectory _directory;
+    private readonly RemoteDatabases? _remote;
     private readonly TenantConnectionCacheOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private readonly Dictionary<DatabaseName, TenantConnections> _open = [];
+    private readonly Dictionary<DatabaseName, CachedTenant> _open = [];
     private readonly Dictionary<DatabaseName, long> _closing = [];
-    private readonly LinkedList<TenantConnections> _recency = new();
+    // Local and remote tenants in recency orders of their own, each with its own bound.
+    private readonly LinkedList<CachedTenant> _recency = new();
+    private readonly LinkedList<CachedTenant> _remoteRecency = new();
     private readonly ITimer _idleSweep;
     private long _generation;
     private int _closedSinceTrim;
@@ -33,27 +41,41 @@ public sealed class TenantConnectionCache : IDisposable
     /// <param name="directory">Tenant metadata, read on a miss.</param>
     /// <param name="options">The cache's bounds.</param>
     /// <param name="time">The clock for idle expiry and waits.</param>
-    public TenantConnectionCache(TenantDatabaseFactory factory, ITenantDirectory directory, TenantConnectionCacheOptions options, TimeProvider time)
+    /// <param name="remote">The clients of remote storage backends; without it a tenant placed remotely is refused as not found.</param>
+    public TenantConnectionCache(TenantDatabaseFactory factory, ITenantDirectory directory, TenantConnectionCacheOptions options, TimeProvider time, RemoteDatabases? remote = null)
     {
         _factory = factory;
         _directory = directory;
+        _remote = remote;
         _options = options;
         _time = time;
         // At most 10 s apart, so the C heap is trimmed soon after evictions; idle expiry needs no finer steps than a quarter.
         var sweepEvery = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, MaxSweepInterval.Ticks));
         _idleSweep = time.CreateTimer(_ => CloseIdle(), null, sweepEvery, sweepEvery);
-        TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.open_databases", () => OpenDatabases,
-            description: "Tenant databases open in this process.");
+        TenancyTelemetry.Meter.CreateObservableGauge("tenancy.connection_cache.open_databases", OpenMeasurements,
+            description: "Tenant databases open in this process, by tenancy.storage_backend (local, or a remote backend's name).");
     }
 
-    /// <summary>How many tenant databases are open now.</summary>
+    /// <summary>How many local tenant databases (files of this node) are open now.</summary>
     public int OpenDatabases
     {
         get
         {
             lock (_lock)
             {
-                return _open.Count;
+                return _recency.Count;
+            }
+        }
+    }
+
+    /// <summary>How many remote tenant databases are kept now.</summary>
+    public int RemoteDatabases
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _remoteRecency.Count;
             }
         }
     }
@@ -62,11 +84,13 @@ public sealed class TenantConnectionCache : IDisposable
     /// Leases a connection of <paramref name="name"/>. Writes wait for a migration's write block up to
     /// <see cref="TenantConnectionCacheOptions.WriteBlockWait"/>, then are refused with a retry hint;
     /// <see cref="TenantAccessMode.Maintenance"/> holds the gate itself and takes the write lock back from streams.
+    /// A tenant placed on a remote server gets a session there instead of a lease, after the same write gate (no
+    /// maintenance hold: its schema work runs on that server).
     /// </summary>
     /// <param name="name">The tenant database.</param>
     /// <param name="mode">Read, write or maintenance.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The lease, or why there is none.</returns>
+    /// <returns>The session, or why there is none.</returns>
     public async ValueTask<TenantAccess> AcquireAsync(DatabaseName name, TenantAccessMode mode, CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
@@ -83,18 +107,25 @@ public sealed class TenantConnectionCache : IDisposable
                 return TenantAccess.Blocked(TenantAccessStatus.WriteBlocked);
             }
 
-            var lease = await LeaseAsync(name, tenant, mode, cancellationToken);
-            if (lease is not null)
+            ITenantSession? session = tenant switch
             {
-                TenancyTelemetry.WaitTime.Record(_time.GetElapsedTime(started).TotalMilliseconds);
-                return new TenantAccess(TenantAccessStatus.Granted, lease, TimeSpan.Zero);
+                TenantConnections local => await LeaseAsync(name, local, mode, cancellationToken),
+                // No hold for maintenance: schema work on a remote database runs on its server, under that server's write lock.
+                RemoteTenant remote => remote.Session(mode),
+                _ => null,
+            };
+            if (session is not null)
+            {
+                TenancyTelemetry.WaitTime.Record(_time.GetElapsedTime(started).TotalMilliseconds, TenancyTelemetry.Backend(tenant.Backend));
+                return new TenantAccess(TenantAccessStatus.Granted, session, TimeSpan.Zero);
             }
         }
     }
 
     /// <summary>
     /// Opens a libSQL stream on <paramref name="name"/>: a connection of its own, kept across requests, until
-    /// <see cref="TenantStream.End"/>. A tenant with open streams is never evicted.
+    /// <see cref="TenantStream.End"/>. A tenant with open streams is never evicted. Streams are of local files only: a
+    /// tenant placed on a remote server is <see cref="TenantAccessStatus.NotFound"/> here (its server serves its streams).
     /// </summary>
     /// <param name="name">The tenant database.</param>
     /// <returns>The stream, or why there is none.</returns>
@@ -102,10 +133,10 @@ public sealed class TenantConnectionCache : IDisposable
     {
         while (true)
         {
-            var (tenant, refused) = await ResolveAsync(name);
-            if (tenant is null)
+            var (resolved, refused) = await ResolveAsync(name);
+            if (resolved is not TenantConnections tenant)
             {
-                return refused;
+                return resolved is null ? refused : TenantAccess.NotFound;
             }
 
             TenantStream? stream;
@@ -136,7 +167,7 @@ public sealed class TenantConnectionCache : IDisposable
     /// <returns>True when every connection of the database in this process is closed.</returns>
     public async Task<bool> CloseAsync(DatabaseName name)
     {
-        TenantConnections? tenant;
+        CachedTenant? tenant;
         lock (_lock)
         {
             _generation++;
@@ -169,7 +200,7 @@ public sealed class TenantConnectionCache : IDisposable
     public void Apply(TenantEvent tenantEvent)
     {
         ArgumentNullException.ThrowIfNull(tenantEvent);
-        TenantConnections? tenant;
+        CachedTenant? tenant;
         lock (_lock)
         {
             _generation++;
@@ -206,13 +237,15 @@ public sealed class TenantConnectionCache : IDisposable
     /// <summary>Closes every tenant: after a Redis reconnect, events may have been missed, so nothing cached is trusted.</summary>
     public void InvalidateAll()
     {
-        List<TenantConnections> closing;
+        List<CachedTenant> closing;
         lock (_lock)
         {
             _generation++;
             closing = [.. _open.Values];
             _open.Clear();
             _recency.Clear();
+            _remoteRecency.Clear();
+            closing.ForEach(tenant => tenant.Node = null);
         }
 
         Close(closing);
@@ -258,9 +291,9 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
-    private async ValueTask<(TenantConnections? Tenant, TenantAccess Refused)> ResolveAsync(DatabaseName name)
+    private async ValueTask<(CachedTenant? Tenant, TenantAccess Refused)> ResolveAsync(DatabaseName name)
     {
-        TenantConnections? tenant;
+        CachedTenant? tenant;
         try
         {
             tenant = TryGetOpen(name) ?? await LoadAsync(name);
@@ -280,24 +313,25 @@ public sealed class TenantConnectionCache : IDisposable
         };
     }
 
-    private TenantConnections? TryGetOpen(DatabaseName name)
+    private CachedTenant? TryGetOpen(DatabaseName name)
     {
+        CachedTenant? tenant;
         lock (_lock)
         {
-            if (!_open.TryGetValue(name, out var tenant))
+            if (!_open.TryGetValue(name, out tenant))
             {
                 return null;
             }
 
             Touch(tenant);
-            TenancyTelemetry.Hits.Add(1);
-            return tenant;
         }
+
+        TenancyTelemetry.Hits.Add(1, TenancyTelemetry.Backend(tenant.Backend));
+        return tenant;
     }
 
-    private async Task<TenantConnections?> LoadAsync(DatabaseName name)
+    private async Task<CachedTenant?> LoadAsync(DatabaseName name)
     {
-        TenancyTelemetry.Misses.Add(1);
         while (true)
         {
             long generation;
@@ -312,8 +346,11 @@ public sealed class TenantConnectionCache : IDisposable
             }
 
             var record = await _directory.FindAsync(name);
-            List<TenantConnections> evicted = [];
-            TenantConnections? tenant;
+            TenancyTelemetry.Misses.Add(1, TenancyTelemetry.Backend(record?.Placement?.Backend ?? StorageBackend.Local));
+            // Made outside the lock; it holds nothing, so an unused one needs no closing.
+            var remote = record?.Placement is { } placement ? NewRemote(record, placement) : null;
+            List<CachedTenant> evicted = [];
+            CachedTenant? tenant;
             lock (_lock)
             {
                 // An event arrived while the record was read: it may already be stale, read it again.
@@ -330,17 +367,20 @@ public sealed class TenantConnectionCache : IDisposable
 
                 if (!_open.TryGetValue(name, out tenant))
                 {
-                    tenant = new TenantConnections(record, _factory, _options.ReadersPerDatabase);
+                    tenant = remote ?? (CachedTenant)new TenantConnections(record, _factory, _options.ReadersPerDatabase);
                     tenant.Gate.Set(record.BlockWrites);
                     _open[name] = tenant;
-                    Evict(evicted, tenants => tenants.Count > _options.MaxOpenDatabases, _ => true);
+                    Touch(tenant);
+                    var added = tenant;
+                    var (recency, bound) = tenant is RemoteTenant ? (_remoteRecency, _options.MaxRemoteDatabases) : (_recency, _options.MaxOpenDatabases);
+                    Evict(evicted, recency, () => recency.Count > bound, other => other != added);
                 }
 
                 Touch(tenant);
             }
 
             Close(evicted);
-            TenancyTelemetry.Evictions.Add(evicted.Count);
+            CountEvictions(evicted);
             return tenant;
         }
     }
@@ -348,10 +388,11 @@ public sealed class TenantConnectionCache : IDisposable
     private void CloseIdle()
     {
         var cutoff = _time.GetTimestamp() - (long)(_options.IdleTimeout.TotalSeconds * _time.TimestampFrequency);
-        List<TenantConnections> idle = [];
+        List<CachedTenant> idle = [];
         lock (_lock)
         {
-            Evict(idle, _ => true, tenant => tenant.LastUsed < cutoff);
+            Evict(idle, _recency, () => true, tenant => tenant.LastUsed < cutoff);
+            Evict(idle, _remoteRecency, () => true, tenant => tenant.LastUsed < cutoff);
             foreach (var (name, since) in _closing.ToList())
             {
                 if (_time.GetElapsedTime(since) > ClosingMemory)
@@ -362,18 +403,18 @@ public sealed class TenantConnectionCache : IDisposable
         }
 
         Close(idle);
-        TenancyTelemetry.Evictions.Add(idle.Count);
+        CountEvictions(idle);
         if (Interlocked.Exchange(ref _closedSinceTrim, 0) > 0)
         {
             NativeHeap.Trim();
         }
     }
 
-    // Callers hold _lock. Walks from the least recently used while more must go; tenants with open streams stay.
-    private void Evict(List<TenantConnections> evicted, Func<Dictionary<DatabaseName, TenantConnections>, bool> more, Func<TenantConnections, bool> stale)
+    // Callers hold _lock. Walks one recency order from the least recently used while more must go; tenants with open streams stay.
+    private void Evict(List<CachedTenant> evicted, LinkedList<CachedTenant> recency, Func<bool> more, Func<CachedTenant, bool> stale)
     {
-        var node = _recency.Last;
-        while (node is not null && more(_open) && stale(node.Value))
+        var node = recency.Last;
+        while (node is not null && more() && stale(node.Value))
         {
             var previous = node.Previous;
             if (!node.Value.HasStreams)
@@ -397,13 +438,26 @@ public sealed class TenantConnectionCache : IDisposable
     // Callers hold _lock.
     private bool IsClosingLocked(DatabaseName name) => _closing.Count > 0 && _closing.ContainsKey(name);
 
-    private void Close(List<TenantConnections> tenants)
+    private void Close(List<CachedTenant> tenants)
     {
         tenants.ForEach(tenant => tenant.Close());
-        Interlocked.Add(ref _closedSinceTrim, tenants.Count);
+        Interlocked.Add(ref _closedSinceTrim, tenants.Count(tenant => tenant is TenantConnections));
     }
 
-    private void Remove(DatabaseName name, TenantConnections tenant)
+    // Closed for the bound or for idleness, not for a delete or a reload.
+    private static void CountEvictions(List<CachedTenant> evicted)
+    {
+        foreach (var tenant in evicted)
+        {
+            TenancyTelemetry.Evictions.Add(1, TenancyTelemetry.Backend(tenant.Backend));
+        }
+    }
+
+    private RemoteTenant? NewRemote(TenantRecord record, DatabasePlacement placement) => _remote is null
+        ? throw new InvalidOperationException($"Database '{record.Name.Value}' is placed on storage backend '{placement.Backend}', but this connection cache was made without remote backends.")
+        : new RemoteTenant(record, _remote.Open(placement), placement, _options.RemoteTimeout, gone => Remove(record.Name, gone));
+
+    private void Remove(DatabaseName name, CachedTenant tenant)
     {
         lock (_lock)
         {
@@ -417,28 +471,47 @@ public sealed class TenantConnectionCache : IDisposable
     }
 
     // Callers hold _lock.
-    private void Touch(TenantConnections tenant)
+    private void Touch(CachedTenant tenant)
     {
         tenant.LastUsed = _time.GetTimestamp();
+        var recency = RecencyOf(tenant);
         if (tenant.Node is null)
         {
-            tenant.Node = _recency.AddFirst(tenant);
+            tenant.Node = recency.AddFirst(tenant);
         }
-        else if (tenant.Node != _recency.First)
+        else if (tenant.Node != recency.First)
         {
-            _recency.Remove(tenant.Node);
-            _recency.AddFirst(tenant.Node);
+            recency.Remove(tenant.Node);
+            recency.AddFirst(tenant.Node);
         }
     }
 
     // Callers hold _lock.
-    private void Unlink(TenantConnections tenant)
+    private void Unlink(CachedTenant tenant)
     {
         _open.Remove(tenant.Record.Name);
         if (tenant.Node is not null)
         {
-            _recency.Remove(tenant.Node);
+            RecencyOf(tenant).Remove(tenant.Node);
             tenant.Node = null;
         }
+    }
+
+    private LinkedList<CachedTenant> RecencyOf(CachedTenant tenant) => tenant is RemoteTenant ? _remoteRecency : _recency;
+
+    // One series per place: local, and each remote backend.
+    private List<Measurement<int>> OpenMeasurements()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal) { [StorageBackend.Local] = 0 };
+        lock (_lock)
+        {
+            counts[StorageBackend.Local] = _recency.Count;
+            foreach (var tenant in _remoteRecency)
+            {
+                counts[tenant.Backend] = counts.GetValueOrDefault(tenant.Backend) + 1;
+            }
+        }
+
+        return [.. counts.Select(count => new Measurement<int>(count.Value, TenancyTelemetry.Backend(count.Key)))];
     }
 }

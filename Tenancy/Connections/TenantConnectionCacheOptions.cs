@@ -3,8 +3,20 @@ namespace Tenancy.Connections;
 /// <summary>Bounds of the <see cref="TenantConnectionCache"/>.</summary>
 public sealed record TenantConnectionCacheOptions
 {
-    /// <summary>At most this many tenant databases are open at once; the least recently used is closed first.</summary>
+    /// <summary>At most this many local tenant databases (files of this node) are open at once; the least recently used is closed first.</summary>
     public int MaxOpenDatabases { get; init; } = 1_000;
+
+    /// <summary>
+    /// At most this many remote tenant databases are kept at once, apart from <see cref="MaxOpenDatabases"/>: a remote one
+    /// holds no file or SQLite memory here (its connections are its backend's, shared), so it must not push local files out.
+    /// </summary>
+    public int MaxRemoteDatabases { get; init; } = 10_000;
+
+    /// <summary>How long one statement on a remote tenant database may take, sending to last byte; past it the caller gets 503 and a write is never resent.</summary>
+    public TimeSpan RemoteTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times a read (a SELECT) on a remote tenant database is resent after its connection failed; writes never are.</summary>
+    public int RemoteReadRetries { get; init; } = 2;
 
     /// <summary>A tenant unused for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);

@@ -9,7 +9,7 @@ namespace Tenancy.Connections;
 /// leases, and the libSQL streams' own connections. Once closed, nothing new is handed out; leases and streams still
 /// out close their connections when they come back, and <see cref="Drained"/> completes when the last one has.
 /// </summary>
-internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFactory factory, int readers)
+internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFactory factory, int readers) : CachedTenant(record)
 {
     // Kept for the next stream: opening a guarded connection costs far more than a point query.
     private const int MaxIdleStreamConnections = 4;
@@ -28,19 +28,13 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     private int _outstanding;
     private long _statementsEpoch;
 
-    public TenantRecord Record { get; set; } = record;
-
-    public WriteGate Gate { get; } = new();
-
-    public long LastUsed { get; set; }
-
-    public LinkedListNode<TenantConnections>? Node { get; set; }
+    public override string Backend => Storage.StorageBackend.Local;
 
     /// <summary>Completes once closed and every lease and stream has given its connection back.</summary>
-    public Task Drained => _drained.Task;
+    public override Task Drained => _drained.Task;
 
     /// <summary>Open streams keep the tenant from being evicted: closing would roll back their transactions.</summary>
-    public bool HasStreams
+    public override bool HasStreams
     {
         get
         {
@@ -54,7 +48,7 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     /// <summary>Moves on when the schema may have changed: cached native statements are prepared again.</summary>
     public long StatementsEpoch => Interlocked.Read(ref _statementsEpoch);
 
-    public void InvalidateStatements() => Interlocked.Increment(ref _statementsEpoch);
+    public override void InvalidateStatements() => Interlocked.Increment(ref _statementsEpoch);
 
     /// <summary>A lease on a connection, or null when this tenant was closed meanwhile (the caller reloads).</summary>
     public async ValueTask<TenantLease?> LeaseAsync(TenantAccessMode mode, IDisposable? hold, CancellationToken cancellationToken)
@@ -255,7 +249,7 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     }
 
     /// <summary>Closes idle connections now, takes back every stream's, and closes leased ones when they come back.</summary>
-    public void Close()
+    public override void Close()
     {
         PooledConnection? writer = null;
         List<PooledConnection> idle;

@@ -20,14 +20,14 @@ public static class MeApi
     {
         var userId = services.User.GetUserId() ?? string.Empty;
         var access = await services.AcquireAsync(TenantAccessMode.Read);
-        using var lease = access.Lease;
+        using var session = access.Session;
         var status = access.Status switch
         {
-            TenantAccessStatus.Granted => lease!.Tenant.BlockWrites ? "migrating" : "ready",
+            TenantAccessStatus.Granted => session!.Tenant.BlockWrites ? "migrating" : "ready",
             TenantAccessStatus.NotFound => "missing",
             _ => "blocked",
         };
 
-        return TypedResults.Ok(new MeResponse(userId, services.Database.Value, status, lease?.Tenant.Version));
+        return TypedResults.Ok(new MeResponse(userId, services.Database.Value, status, session?.Tenant.Version));
     }
 }

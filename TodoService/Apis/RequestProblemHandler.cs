@@ -1,13 +1,15 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
+using Tenancy.Connections;
 
 namespace TodoService.Apis;
 
 /// <summary>
-/// Answers malformed, oversized and unreadable requests, and refused database writes, with problem details that
-/// name the problem, instead of a bare 400 or 500.
+/// Answers malformed, oversized and unreadable requests, refused database writes, and a remote database that is down
+/// or gone, with problem details that name the problem, instead of a bare 400 or 500.
 /// </summary>
 internal sealed class RequestProblemHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -53,6 +55,13 @@ internal sealed class RequestProblemHandler(IProblemDetailsService problems) : I
             case SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked }:
                 context.Response.Headers.RetryAfter = "1";
                 return Problem(StatusCodes.Status503ServiceUnavailable, "Database busy", "Your database is locked by another writer; retry shortly.");
+            case TenantUnavailableException unavailable:
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(unavailable.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return Problem(StatusCodes.Status503ServiceUnavailable, "Database unavailable", unavailable.MayHaveRun && !HttpMethods.IsGet(context.Request.Method)
+                    ? "Your database's server did not answer in time; the change may have been saved. Check before sending it again."
+                    : "Your database's server cannot be reached right now; retry shortly.");
+            case TenantNotFoundException:
+                return Problem(StatusCodes.Status404NotFound, "Database not found", "Your database does not exist any more.");
             default:
                 return null;
         }

@@ -33,15 +33,15 @@ public static class TodosApi
     public static async Task<Results<Ok<TodoPage>, ProblemHttpResult>> ListTodos([AsParameters] TodoServices services, [AsParameters] TodoListQuery query)
     {
         var access = await services.AcquireAsync(TenantAccessMode.Read);
-        if (access.Lease is not { } lease)
+        if (access.Session is not { } session)
         {
             return services.Refused(access);
         }
 
-        using (lease)
+        using (session)
         {
             TodoCursor.TryDecode(query.Cursor ?? string.Empty, out var cursor);
-            return TypedResults.Ok(await TodoStore.ListAsync(lease, query.Limit ?? DefaultPageSize, cursor, services.Context.RequestAborted));
+            return TypedResults.Ok(await TodoStore.ListAsync(session, query.Limit ?? DefaultPageSize, cursor, services.Context.RequestAborted));
         }
     }
 
@@ -49,14 +49,14 @@ public static class TodosApi
     public static async Task<Results<Created<Todo>, ProblemHttpResult>> CreateTodo([AsParameters] TodoServices services, CreateTodoRequest request)
     {
         var access = await services.AcquireAsync(TenantAccessMode.Write);
-        if (access.Lease is not { } lease)
+        if (access.Session is not { } session)
         {
             return services.Refused(access);
         }
 
-        using (lease)
+        using (session)
         {
-            var todo = await TodoStore.CreateAsync(lease, request.Description!, services.Context.RequestAborted);
+            var todo = await TodoStore.CreateAsync(session, request.Description!, services.Context.RequestAborted);
             return TypedResults.Created($"/api/todos/{todo.Id}", todo);
         }
     }
@@ -65,14 +65,14 @@ public static class TodosApi
     public static async Task<Results<Ok<Todo>, ProblemHttpResult>> GetTodo([AsParameters] TodoServices services, long id)
     {
         var access = await services.AcquireAsync(TenantAccessMode.Read);
-        if (access.Lease is not { } lease)
+        if (access.Session is not { } session)
         {
             return services.Refused(access);
         }
 
-        using (lease)
+        using (session)
         {
-            return await TodoStore.GetAsync(lease, id, services.Context.RequestAborted) is { } todo
+            return await TodoStore.GetAsync(session, id, services.Context.RequestAborted) is { } todo
                 ? TypedResults.Ok(todo)
                 : TodoNotFound(id);
         }
@@ -82,14 +82,14 @@ public static class TodosApi
     public static async Task<Results<Ok<Todo>, ProblemHttpResult>> UpdateTodo([AsParameters] TodoServices services, long id, UpdateTodoRequest request)
     {
         var access = await services.AcquireAsync(TenantAccessMode.Write);
-        if (access.Lease is not { } lease)
+        if (access.Session is not { } session)
         {
             return services.Refused(access);
         }
 
-        using (lease)
+        using (session)
         {
-            return await TodoStore.UpdateAsync(lease, id, request.Description, request.Completed, services.Context.RequestAborted) is { } todo
+            return await TodoStore.UpdateAsync(session, id, request.Description, request.Completed, services.Context.RequestAborted) is { } todo
                 ? TypedResults.Ok(todo)
                 : TodoNotFound(id);
         }
@@ -99,14 +99,14 @@ public static class TodosApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteTodo([AsParameters] TodoServices services, long id)
     {
         var access = await services.AcquireAsync(TenantAccessMode.Write);
-        if (access.Lease is not { } lease)
+        if (access.Session is not { } session)
         {
             return services.Refused(access);
         }
 
-        using (lease)
+        using (session)
         {
-            return await TodoStore.DeleteAsync(lease, id, services.Context.RequestAborted)
+            return await TodoStore.DeleteAsync(session, id, services.Context.RequestAborted)
                 ? TypedResults.NoContent()
                 : TodoNotFound(id);
         }
