@@ -12,9 +12,10 @@ public abstract class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _output = new();
 
-    protected ServiceProcess(string project, IReadOnlyDictionary<string, string> environment, string? bearerToken)
+    protected ServiceProcess(string project, IReadOnlyDictionary<string, string> environment, string? bearerToken, int? port = null)
     {
-        var port = LoopbackPort.Free();
+        // A fixed port lets a test start a killed service again at the same address.
+        port ??= LoopbackPort.Free();
         Address = new Uri($"http://127.0.0.1:{port}");
         Client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
         if (bearerToken is not null)
