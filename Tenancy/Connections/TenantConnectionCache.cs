@@ -41,7 +41,7 @@ public sealed class TenantConnectionCache : IDisposable
     /// <param name="directory">Tenant metadata, read on a miss.</param>
     /// <param name="options">The cache's bounds.</param>
     /// <param name="time">The clock for idle expiry and waits.</param>
-    /// <param name="remote">The clients of remote storage backends; without it a tenant placed remotely is refused as not found.</param>
+    /// <param name="remote">The clients of remote storage backends; without them, acquiring a tenant placed remotely throws <see cref="InvalidOperationException"/>.</param>
     public TenantConnectionCache(TenantDatabaseFactory factory, ITenantDirectory directory, TenantConnectionCacheOptions options, TimeProvider time, RemoteDatabases? remote = null)
     {
         _factory = factory;
