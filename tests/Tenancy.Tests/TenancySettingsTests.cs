@@ -85,6 +85,30 @@ public sealed class TenancySettingsTests
         Assert.Contains("Tenancy__MaxTempSizeBytes is '0': set a whole number from 1", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RemoteSessionSettingsDefaultTo5s2RetriesAnd10000DatabasesAndRefuseBadValues()
+    {
+        using (var host = HostWith([]))
+        {
+            var cache = host.Services.GetRequiredService<TenantConnectionCacheOptions>();
+            Assert.Equal((TimeSpan.FromSeconds(5), 2, 10_000), (cache.RemoteTimeout, cache.RemoteReadRetries, cache.MaxRemoteDatabases));
+            Assert.Empty(host.Services.GetRequiredService<Storage.StorageOptions>().Backends);
+        }
+
+        using var bad = HostWith(new()
+        {
+            ["Tenancy:RemoteTimeout"] = "0",
+            ["Tenancy:RemoteReadRetries"] = "11",
+            ["Tenancy:MaxRemoteDatabases"] = "0",
+            ["STORAGE_BACKENDS"] = "node-b",
+        });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => bad.StartAsync());
+        Assert.Contains("Tenancy__RemoteTimeout is '0'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Tenancy__RemoteReadRetries is '11': set a whole number from 0 to 10", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Tenancy__MaxRemoteDatabases is '0': set a whole number from 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("STORAGE_NODE_B_URL", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost HostWith(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
