@@ -66,6 +66,7 @@ public static class TenancyExtensions
         return new TenantConnectionCacheOptions
         {
             MaxOpenDatabases = settings.Number("Tenancy__MaxOpenDatabases", defaults.MaxOpenDatabases, minimum: 1),
+            RememberedTenants = settings.Number("Tenancy__RememberedTenants", defaults.RememberedTenants, minimum: 0, maximum: 1_000_000),
             IdleTimeout = settings.Duration("Tenancy__IdleTimeout", defaults.IdleTimeout, minimum: TimeSpan.FromMilliseconds(1)),
             ReadersPerDatabase = settings.Number("Tenancy__ReadersPerDatabase", defaults.ReadersPerDatabase, minimum: 1),
             WriteBlockWait = settings.Duration("Tenancy__WriteBlockWait", defaults.WriteBlockWait, minimum: TimeSpan.Zero),

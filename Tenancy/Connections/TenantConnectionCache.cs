@@ -24,6 +24,7 @@ public sealed class TenantConnectionCache : IDisposable
     private readonly Dictionary<DatabaseName, TenantConnections> _open = [];
     private readonly Dictionary<DatabaseName, long> _closing = [];
     private readonly LinkedList<TenantConnections> _recency = new();
+    private readonly RememberedRecords _remembered;
     private readonly ITimer _idleSweep;
     private long _generation;
     private int _closedSinceTrim;
@@ -39,6 +40,7 @@ public sealed class TenantConnectionCache : IDisposable
         _directory = directory;
         _options = options;
         _time = time;
+        _remembered = new RememberedRecords(options.RememberedTenants);
         // At most 10 s apart, so the C heap is trimmed soon after evictions; idle expiry needs no finer steps than a quarter.
         var sweepEvery = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, MaxSweepInterval.Ticks));
         _idleSweep = time.CreateTimer(_ => CloseIdle(), null, sweepEvery, sweepEvery);
@@ -141,6 +143,7 @@ public sealed class TenantConnectionCache : IDisposable
         {
             _generation++;
             _closing[name] = _time.GetTimestamp();
+            _remembered.Forget(name);
             if (_open.TryGetValue(name, out tenant))
             {
                 Unlink(tenant);
@@ -173,6 +176,7 @@ public sealed class TenantConnectionCache : IDisposable
         lock (_lock)
         {
             _generation++;
+            _remembered.Forget(tenantEvent.Name);
             if (tenantEvent.Type is TenantEventType.Deleted or TenantEventType.Created or TenantEventType.Reopened)
             {
                 _closing.Remove(tenantEvent.Name);
@@ -213,6 +217,7 @@ public sealed class TenantConnectionCache : IDisposable
             closing = [.. _open.Values];
             _open.Clear();
             _recency.Clear();
+            _remembered.Clear();
         }
 
         Close(closing);
@@ -311,7 +316,7 @@ public sealed class TenantConnectionCache : IDisposable
                 generation = _generation;
             }
 
-            var record = await _directory.FindAsync(name);
+            var record = RememberedRecord(name) ?? await _directory.FindAsync(name);
             List<TenantConnections> evicted = [];
             TenantConnections? tenant;
             lock (_lock)
@@ -334,6 +339,7 @@ public sealed class TenantConnectionCache : IDisposable
                     tenant.Gate.Set(record.BlockWrites);
                     _open[name] = tenant;
                     Evict(evicted, tenants => tenants.Count > _options.MaxOpenDatabases, _ => true);
+                    evicted.ForEach(closed => _remembered.Remember(closed.Record));
                 }
 
                 Touch(tenant);
@@ -345,6 +351,20 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
+    private TenantRecord? RememberedRecord(DatabaseName name)
+    {
+        lock (_lock)
+        {
+            var record = _remembered.Take(name);
+            if (record is not null)
+            {
+                TenancyTelemetry.Remembered.Add(1);
+            }
+
+            return record;
+        }
+    }
+
     private void CloseIdle()
     {
         var cutoff = _time.GetTimestamp() - (long)(_options.IdleTimeout.TotalSeconds * _time.TimestampFrequency);
@@ -352,6 +372,7 @@ public sealed class TenantConnectionCache : IDisposable
         lock (_lock)
         {
             Evict(idle, _ => true, tenant => tenant.LastUsed < cutoff);
+            idle.ForEach(closed => _remembered.Remember(closed.Record));
             foreach (var (name, since) in _closing.ToList())
             {
                 if (_time.GetElapsedTime(since) > ClosingMemory)

@@ -6,6 +6,12 @@ public sealed record TenantConnectionCacheOptions
     /// <summary>At most this many tenant databases are open at once; the least recently used is closed first.</summary>
     public int MaxOpenDatabases { get; init; } = 1_000;
 
+    /// <summary>
+    /// The records of this many tenants closed to stay within the bound are remembered (~250 bytes each), so opening one
+    /// again asks no one; 0 asks the directory on every miss.
+    /// </summary>
+    public int RememberedTenants { get; init; } = 10_000;
+
     /// <summary>A tenant unused for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
