@@ -73,6 +73,7 @@ public static class TenancyExtensions
             MaxRemoteDatabases = settings.Number("Tenancy__MaxRemoteDatabases", defaults.MaxRemoteDatabases, minimum: 1),
             RemoteTimeout = settings.Duration("Tenancy__RemoteTimeout", defaults.RemoteTimeout, minimum: TimeSpan.FromMilliseconds(1)),
             RemoteReadRetries = settings.Number("Tenancy__RemoteReadRetries", defaults.RemoteReadRetries, minimum: 0, maximum: 10),
+            RememberedTenants = settings.Number("Tenancy__RememberedTenants", defaults.RememberedTenants, minimum: 0, maximum: 1_000_000),
             IdleTimeout = settings.Duration("Tenancy__IdleTimeout", defaults.IdleTimeout, minimum: TimeSpan.FromMilliseconds(1)),
             ReadersPerDatabase = settings.Number("Tenancy__ReadersPerDatabase", defaults.ReadersPerDatabase, minimum: 1),
             WriteBlockWait = settings.Duration("Tenancy__WriteBlockWait", defaults.WriteBlockWait, minimum: TimeSpan.Zero),

@@ -13,20 +13,23 @@ internal sealed class PooledConnection(SqliteConnection connection) : IDisposabl
     private const int MaxPreparedCommands = 64;
 
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    // Prepared under ConnectionGuard.OnlyReads, so a cached write statement is never reused by a read.
+    private readonly Dictionary<string, SqliteCommand> _readCommands = new(StringComparer.Ordinal);
     private readonly Dictionary<string, sqlite3_stmt> _statements = new(StringComparer.Ordinal);
     private long _statementsEpoch;
 
     public SqliteConnection Connection => connection;
 
-    public SqliteCommand Prepare(string sql)
+    public SqliteCommand Prepare(string sql, bool readsOnly = false)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        var commands = readsOnly ? _readCommands : _commands;
+        if (!commands.TryGetValue(sql, out var command))
         {
             command = connection.CreateCommand();
             command.CommandText = sql;
-            if (_commands.Count < MaxPreparedCommands)
+            if (commands.Count < MaxPreparedCommands)
             {
-                _commands[sql] = command;
+                commands[sql] = command;
             }
         }
 
@@ -62,12 +65,13 @@ internal sealed class PooledConnection(SqliteConnection connection) : IDisposabl
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
+        foreach (var command in _commands.Values.Concat(_readCommands.Values))
         {
             command.Dispose();
         }
 
         _commands.Clear();
+        _readCommands.Clear();
         FinalizeStatements();
         connection.Dispose();
     }

@@ -66,9 +66,9 @@ internal sealed class RemoteTenantSession(RemoteTenant tenant, TenantRecord reco
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var statement = new Statement(sql, Named(arguments));
-        if (mode == TenantAccessMode.Read && !statement.IsRead)
+        if (mode is TenantAccessMode.Read or TenantAccessMode.LongRead && !statement.IsRead)
         {
-            // A local read lease is a query_only connection; a remote read session refuses writes the same way.
+            // A local read lease refuses writes (a read-only connection, or the writer under ConnectionGuard.OnlyReads); so does a remote one.
             throw new SqliteException("attempt to write a readonly database: this session was granted for reads only", SqliteReadOnly);
         }
 

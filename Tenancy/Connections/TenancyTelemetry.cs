@@ -23,6 +23,8 @@ internal static class TenancyTelemetry
 
     public static readonly Counter<long> Misses = Meter.CreateCounter<long>("tenancy.connection_cache.misses", description: "Acquisitions that had to read tenant metadata and open the database.");
 
+    public static readonly Counter<long> Remembered = Meter.CreateCounter<long>("tenancy.connection_cache.remembered", description: "Misses whose tenant metadata was remembered from a recent eviction, so the directory was not asked.");
+
     public static readonly Counter<long> Evictions = Meter.CreateCounter<long>("tenancy.connection_cache.evictions", description: "Tenant databases closed to stay within the bound or because they were idle.");
 
     public static readonly Counter<long> WalBounded = Meter.CreateCounter<long>("tenancy.wal.bounded", description: "Times a tenant's WAL passed its bound with a reader in the way: old snapshots were rolled back and the WAL checkpointed.");

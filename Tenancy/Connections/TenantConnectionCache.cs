@@ -32,6 +32,7 @@ public sealed class TenantConnectionCache : IDisposable
     // Local and remote tenants in recency orders of their own, each with its own bound.
     private readonly LinkedList<CachedTenant> _recency = new();
     private readonly LinkedList<CachedTenant> _remoteRecency = new();
+    private readonly RememberedRecords _remembered;
     private readonly ITimer _idleSweep;
     private long _generation;
     private int _closedSinceTrim;
@@ -49,6 +50,7 @@ public sealed class TenantConnectionCache : IDisposable
         _remote = remote;
         _options = options;
         _time = time;
+        _remembered = new RememberedRecords(options.RememberedTenants);
         // At most 10 s apart, so the C heap is trimmed soon after evictions; idle expiry needs no finer steps than a quarter.
         var sweepEvery = TimeSpan.FromTicks(Math.Clamp(options.IdleTimeout.Ticks / 4, TimeSpan.TicksPerSecond, MaxSweepInterval.Ticks));
         _idleSweep = time.CreateTimer(_ => CloseIdle(), null, sweepEvery, sweepEvery);
@@ -172,6 +174,7 @@ public sealed class TenantConnectionCache : IDisposable
         {
             _generation++;
             _closing[name] = _time.GetTimestamp();
+            _remembered.Forget(name);
             if (_open.TryGetValue(name, out tenant))
             {
                 Unlink(tenant);
@@ -204,6 +207,7 @@ public sealed class TenantConnectionCache : IDisposable
         lock (_lock)
         {
             _generation++;
+            _remembered.Forget(tenantEvent.Name);
             if (tenantEvent.Type is TenantEventType.Deleted or TenantEventType.Created or TenantEventType.Reopened)
             {
                 _closing.Remove(tenantEvent.Name);
@@ -246,6 +250,7 @@ public sealed class TenantConnectionCache : IDisposable
             _recency.Clear();
             _remoteRecency.Clear();
             closing.ForEach(tenant => tenant.Node = null);
+            _remembered.Clear();
         }
 
         Close(closing);
@@ -345,7 +350,7 @@ public sealed class TenantConnectionCache : IDisposable
                 generation = _generation;
             }
 
-            var record = await _directory.FindAsync(name);
+            var record = RememberedRecord(name) ?? await _directory.FindAsync(name);
             TenancyTelemetry.Misses.Add(1, TenancyTelemetry.Backend(record?.Placement?.Backend ?? StorageBackend.Local));
             // Made outside the lock; it holds nothing, so an unused one needs no closing.
             var remote = record?.Placement is { } placement ? NewRemote(record, placement) : null;
@@ -374,6 +379,7 @@ public sealed class TenantConnectionCache : IDisposable
                     var added = tenant;
                     var (recency, bound) = tenant is RemoteTenant ? (_remoteRecency, _options.MaxRemoteDatabases) : (_recency, _options.MaxOpenDatabases);
                     Evict(evicted, recency, () => recency.Count > bound, other => other != added);
+                    evicted.ForEach(closed => _remembered.Remember(closed.Record));
                 }
 
                 Touch(tenant);
@@ -385,6 +391,20 @@ public sealed class TenantConnectionCache : IDisposable
         }
     }
 
+    private TenantRecord? RememberedRecord(DatabaseName name)
+    {
+        lock (_lock)
+        {
+            var record = _remembered.Take(name);
+            if (record is not null)
+            {
+                TenancyTelemetry.Remembered.Add(1);
+            }
+
+            return record;
+        }
+    }
+
     private void CloseIdle()
     {
         var cutoff = _time.GetTimestamp() - (long)(_options.IdleTimeout.TotalSeconds * _time.TimestampFrequency);
@@ -393,6 +413,7 @@ public sealed class TenantConnectionCache : IDisposable
         {
             Evict(idle, _recency, () => true, tenant => tenant.LastUsed < cutoff);
             Evict(idle, _remoteRecency, () => true, tenant => tenant.LastUsed < cutoff);
+            idle.ForEach(closed => _remembered.Remember(closed.Record));
             foreach (var (name, since) in _closing.ToList())
             {
                 if (_time.GetElapsedTime(since) > ClosingMemory)

@@ -18,6 +18,12 @@ public sealed record TenantConnectionCacheOptions
     /// <summary>How many times a read (a SELECT) on a remote tenant database is resent after its connection failed; writes never are.</summary>
     public int RemoteReadRetries { get; init; } = 2;
 
+    /// <summary>
+    /// The records of this many tenants closed to stay within the bound are remembered (~250 bytes each), so opening one
+    /// again asks no one; 0 asks the directory on every miss.
+    /// </summary>
+    public int RememberedTenants { get; init; } = 10_000;
+
     /// <summary>A tenant unused for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -53,7 +53,12 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
     /// <summary>A lease on a connection, or null when this tenant was closed meanwhile (the caller reloads).</summary>
     public async ValueTask<TenantLease?> LeaseAsync(TenantAccessMode mode, IDisposable? hold, CancellationToken cancellationToken)
     {
-        var writes = mode != TenantAccessMode.Read;
+        if (mode == TenantAccessMode.Read && TryBorrowWriter() is { } borrowed)
+        {
+            return borrowed;
+        }
+
+        var writes = mode is TenantAccessMode.Write or TenantAccessMode.Maintenance;
         var slot = writes ? _writerSlot : _readerSlots;
         await slot.WaitAsync(cancellationToken);
         PooledConnection? idle = null;
@@ -76,18 +81,18 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
         try
         {
             var connection = writes ? _writer ??= Open() : idle ?? Open(readOnly: true);
-            return new TenantLease(this, connection, mode, hold);
+            return new TenantLease(this, connection, mode, writes, hold);
         }
         catch
         {
-            Return(null, mode);
+            Return(null, writes);
             throw;
         }
     }
 
-    public void Return(PooledConnection? connection, TenantAccessMode mode)
+    /// <summary>Gives a lease's connection back: to the writer's slot or to the idle readers.</summary>
+    public void Return(PooledConnection? connection, bool writes)
     {
-        var writes = mode != TenantAccessMode.Read;
         if (writes && connection is not null && ConnectionGuard.Find(connection.Connection)?.TakeWalOverBound() == true)
         {
             // The writer is still this lease's: its slot is released below.
@@ -293,6 +298,31 @@ internal sealed class TenantConnections(TenantRecord record, TenantDatabaseFacto
         }
 
         _drained.TrySetResult();
+    }
+
+    // A short read takes the writer when it is free and no reader is idle: most tenants then keep one connection open, not two.
+    private TenantLease? TryBorrowWriter()
+    {
+        lock (_lock)
+        {
+            if (_closed || _idleReaders.Count > 0 || !_writerSlot.Wait(0))
+            {
+                return null;
+            }
+
+            _outstanding++;
+            _writerLeased = true;
+        }
+
+        try
+        {
+            return new TenantLease(this, _writer ??= Open(), TenantAccessMode.Read, writer: true, hold: null);
+        }
+        catch
+        {
+            Return(null, writes: true);
+            throw;
+        }
     }
 
     private PooledConnection Open(bool readOnly = false) =>

@@ -13,15 +13,20 @@ public sealed class TenantLease : ITenantSession
     private readonly TenantConnections _owner;
     private readonly PooledConnection _connection;
     private readonly IDisposable? _hold;
+    private readonly bool _writer;
+    // Set while a read holds the writer connection.
+    private readonly IDisposable? _readsOnly;
     private int _disposed;
 
-    internal TenantLease(TenantConnections owner, PooledConnection connection, TenantAccessMode mode, IDisposable? hold)
+    internal TenantLease(TenantConnections owner, PooledConnection connection, TenantAccessMode mode, bool writer, IDisposable? hold)
     {
         _owner = owner;
         _connection = connection;
+        _writer = writer;
         _hold = hold;
         Mode = mode;
         Tenant = owner.Record;
+        _readsOnly = writer && mode == TenantAccessMode.Read ? ConnectionGuard.Find(connection.Connection)?.OnlyReads() : null;
     }
 
     /// <summary>The tenant database.</summary>
@@ -42,7 +47,7 @@ public sealed class TenantLease : ITenantSession
     public TenantCommand Command(string sql)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        return new TenantCommand(_connection.Prepare(sql), owned: false, Database.Value);
+        return new TenantCommand(_connection.Prepare(sql, readsOnly: _readsOnly is not null), owned: false, Database.Value);
     }
 
     /// <inheritdoc/>
@@ -72,7 +77,8 @@ public sealed class TenantLease : ITenantSession
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _owner.Return(_connection, Mode);
+            _readsOnly?.Dispose();
+            _owner.Return(_connection, _writer);
             _hold?.Dispose();
         }
     }

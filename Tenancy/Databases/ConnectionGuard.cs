@@ -58,6 +58,7 @@ internal sealed class ConnectionGuard
     private int _writesTemp;
     private int _schemaChangePermits;
     private int _platformWrites;
+    private int _readsOnly;
     private int _longStatements;
     private long _statementStartedAt;
     private DatabaseRefusal? _lastDenial;
@@ -138,6 +139,13 @@ internal sealed class ConnectionGuard
         return new Door(() => Interlocked.Decrement(ref _longStatements));
     }
 
+    // A read lease on the writer connection: statements prepared meanwhile may not write or change the schema.
+    public IDisposable OnlyReads()
+    {
+        Interlocked.Increment(ref _readsOnly);
+        return new Door(() => Interlocked.Decrement(ref _readsOnly));
+    }
+
     /// <summary>Opens the door for the platform's own writes of guarded settings (the schema version).</summary>
     public IDisposable AllowPlatformWrites()
     {
@@ -197,6 +205,8 @@ internal sealed class ConnectionGuard
                 $"ATTACH and DETACH are not allowed on database '{_databaseName}': a connection reaches only its own database."),
             raw.SQLITE_FUNCTION when string.Equals(param1.utf8_to_string(), "load_extension", StringComparison.OrdinalIgnoreCase) =>
                 new DatabaseRefusal(DatabaseRefusalReason.LoadExtension, $"load_extension is not allowed on database '{_databaseName}'."),
+            _ when (IsWrite(actionCode) || IsSchemaChange(actionCode)) && Volatile.Read(ref _readsOnly) > 0 => new DatabaseRefusal(
+                DatabaseRefusalReason.ReadOnly, $"A read of database '{_databaseName}' cannot write."),
             raw.SQLITE_PRAGMA => AuthorizePragma(param0.utf8_to_string(), param1.utf8_to_string()),
             _ when _kind == DatabaseKind.Child && IsSchemaChange(actionCode) && Volatile.Read(ref _schemaChangePermits) == 0
                 && !IsInternalObject(param0) => new DatabaseRefusal(

@@ -29,4 +29,7 @@ public enum DatabaseRefusalReason
 
     /// <summary>The platform took the connection back (a migration needed the write lock, or the database is being deleted); its transaction was rolled back.</summary>
     ConnectionRevoked,
+
+    /// <summary>A statement that writes was prepared for a read.</summary>
+    ReadOnly,
 }

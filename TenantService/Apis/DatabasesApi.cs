@@ -159,7 +159,7 @@ internal static partial class DatabasesApi
         DatabaseServices services,
         Func<SqliteConnection, TextWriter, CancellationToken, Task> write)
     {
-        var access = await services.Connections.AcquireAsync(DatabaseName.Parse(name), TenantAccessMode.Read, context.RequestAborted);
+        var access = await services.Connections.AcquireAsync(DatabaseName.Parse(name), TenantAccessMode.LongRead, context.RequestAborted);
         if (access.Lease is not { } lease)
         {
             if (access.Status == TenantAccessStatus.NotFound)

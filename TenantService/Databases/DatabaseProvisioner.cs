@@ -210,7 +210,7 @@ internal sealed partial class DatabaseProvisioner(
         try
         {
             // A reader from the connection cache: a seed being deleted is refused rather than copied half-closed.
-            var access = await connections.AcquireAsync(seed, TenantAccessMode.Read);
+            var access = await connections.AcquireAsync(seed, TenantAccessMode.LongRead);
             if (access.Lease is not { } lease)
             {
                 return null;

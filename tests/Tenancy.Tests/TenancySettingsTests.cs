@@ -21,17 +21,19 @@ public sealed class TenancySettingsTests
             ["Tenancy:MaxDatabaseSizeBytes"] = "-1",
             ["Tenancy:MaxOpenDatabases"] = "lots",
             ["Tenancy:IdleTimeout"] = "five minutes",
+            ["Tenancy:RememberedTenants"] = "-1",
             ["USER_SCHEMA"] = "Todos_Schema",
             ["CLERK_ISSUER"] = "ftp://clerk.example.com",
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Equal(6, error.Failures.Count());
+        Assert.Equal(7, error.Failures.Count());
         Assert.Contains("Tenancy__StatementTimeout is '0': set a time written hh:mm:ss[.fff] from 00:00:00.001 to 24.20:31:23.647, or unset it for the default (00:00:02)", error.Message, StringComparison.Ordinal);
         Assert.Contains("Tenancy__MaxDatabaseSizeBytes is '-1': set a whole number from 1 to", error.Message, StringComparison.Ordinal);
         Assert.Contains("Tenancy__MaxOpenDatabases is 'lots': set a whole number from 1 to 2147483647, or unset it for the default (1000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("Tenancy__IdleTimeout is 'five minutes'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Tenancy__RememberedTenants is '-1': set a whole number from 0 to 1000000, or unset it for the default (10000)", error.Message, StringComparison.Ordinal);
         Assert.Contains("USER_SCHEMA is 'Todos_Schema': a database name is 1-64 characters", error.Message, StringComparison.Ordinal);
         Assert.Contains("CLERK_ISSUER 'ftp://clerk.example.com' is not an absolute http(s) URL", error.Message, StringComparison.Ordinal);
     }
@@ -46,7 +48,7 @@ public sealed class TenancySettingsTests
         var limits = services.GetRequiredService<IOptions<TenantDatabaseOptions>>().Value;
         Assert.Equal((TimeSpan.FromSeconds(2), 1L << 30, 16 << 20, TimeSpan.FromSeconds(5)), (limits.StatementTimeout, limits.MaxDatabaseSizeBytes, limits.MaxValueBytes, limits.BusyTimeout));
         var cache = services.GetRequiredService<TenantConnectionCacheOptions>();
-        Assert.Equal((1000, TimeSpan.FromMinutes(5), 2, TimeSpan.FromSeconds(2)), (cache.MaxOpenDatabases, cache.IdleTimeout, cache.ReadersPerDatabase, cache.WriteBlockWait));
+        Assert.Equal((1000, 10_000, TimeSpan.FromMinutes(5), 2, TimeSpan.FromSeconds(2)), (cache.MaxOpenDatabases, cache.RememberedTenants, cache.IdleTimeout, cache.ReadersPerDatabase, cache.WriteBlockWait));
         var schemas = services.GetRequiredService<TenantSchemaOptions>();
         Assert.Equal(("todos-schema", "workspace-schema"), (schemas.UserSchema.Value, schemas.OrganizationSchema.Value));
         Assert.Equal(TokenIssuerMode.None, services.GetRequiredService<TenantIdentityOptions>().Mode);
