@@ -37,7 +37,11 @@ public sealed class TenantDatabaseFactory
     private readonly TimeProvider _timeProvider;
 
     // Every connection of the process comes from a factory, so this runs before SQLite's first one.
-    static TenantDatabaseFactory() => NativeSqlite.TryConfigure();
+    static TenantDatabaseFactory()
+    {
+        NativeSqlite.TryConfigure();
+        SqlitePoolGroups.StartPruning();
+    }
 
     /// <summary>Creates a factory.</summary>
     /// <param name="layout">Where database files live.</param>

@@ -51,6 +51,9 @@ internal sealed class ServiceMetrics(OtlpMetricsReceiver receiver) : IAsyncDispo
         throw new TimeoutException($"{ServiceName} exported no {CachePrefix}hits within 30 s; is OTLP export reaching {receiver.Endpoint}?");
     }
 
+    /// <summary>Forgets the metrics of services stopped before now (a baseline build), whose series would otherwise be summed in.</summary>
+    public void ForgetEarlierServices() => receiver.Metrics.Clear();
+
     /// <summary>The latest exported value of <paramref name="instrument"/> (summed over its series), or NaN if it was never exported.</summary>
     public double Latest(string instrument) => receiver.Metrics.Find(ServiceName, instrument)?.Value ?? double.NaN;
 

@@ -44,6 +44,7 @@ internal static class TodosBenchmark
         foreach (var (label, assembly) in builds)
         {
             await environment.StartTodoServiceAsync(metrics.ServiceSettings, assembly);
+            metrics.ForgetEarlierServices();
             var service = environment.TodoService!;
             Console.WriteLine(FormattableString.Invariant($"== {label} ({assembly ?? "this build"}): TodoService pid {service.ProcessId}, RSS {service.StatusMebibytes("VmRSS"):0} MiB, {service.OpenFiles} open files; load average {BenchmarkCommand.LoadAverage()}"));
             var load = new TodoLoad(environment.TodoClient!, tokens, zipf, CreateShare);

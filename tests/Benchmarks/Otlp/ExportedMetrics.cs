@@ -48,6 +48,15 @@ internal sealed class ExportedMetrics(TimeProvider time)
         }
     }
 
+    /// <summary>Drops everything received so far: a restarted service's series must not add to its predecessor's.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _instruments.Clear();
+        }
+    }
+
     /// <summary>The instrument's value summed over its series and when it was last received; null if never exported.</summary>
     public (double Value, DateTimeOffset Received)? Find(string service, string name)
     {
