@@ -53,11 +53,13 @@ internal static class MigrateBenchmark
         for (var run = 1; run <= runs; run++)
         {
             blockedMs.Clear();
+            var cpuBefore = environment.Service.CpuTime;
             var clock = Stopwatch.StartNew();
             var accepted = await PostOkAsync(client, $"{Databases}/{Schema}/migrations", new { sql = $"ALTER TABLE items ADD COLUMN note{run} TEXT;", @lock = "rolling" });
             var id = (long)accepted["job_id"]!;
             var status = await WaitForJobAsync(client, id);
             var elapsed = clock.Elapsed.TotalSeconds;
+            var cpuMs = (environment.Service.CpuTime - cpuBefore).TotalMilliseconds;
             if (status != "RunSuccess")
             {
                 Console.WriteLine($"run {run}: job {id} ended {status}");
@@ -75,7 +77,7 @@ internal static class MigrateBenchmark
             rates.Add((children + 1) / elapsed);
             p99s.Add(Percentiles.Of(blocked, 99));
             Console.WriteLine(FormattableString.Invariant(
-                $"run {run}: {children + 1} databases in {elapsed:0.00} s = {(children + 1) / elapsed:0} databases/s ({PhysicalReference.Ratio((children + 1) / elapsed, physical.AltersPerSecond)} one thread's open + ALTER + commit); write-blocked per child ({blocked.Length} seen): {Percentiles.Summary(blocked)}"));
+                $"run {run}: {children + 1} databases in {elapsed:0.00} s = {(children + 1) / elapsed:0} databases/s ({PhysicalReference.Ratio((children + 1) / elapsed, physical.AltersPerSecond)} one thread's open + ALTER + commit); write-blocked per child ({blocked.Length} seen): {Percentiles.Summary(blocked)}; tenantservice CPU {cpuMs / (children + 1):0.00} ms per database ({cpuMs / 1000 / elapsed:0.00} cores busy)"));
         }
 
         var medianRate = Median(rates);

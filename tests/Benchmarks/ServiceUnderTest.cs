@@ -17,6 +17,16 @@ internal sealed class ServiceUnderTest : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The CPU time (user and system) the service has used since it started.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Entries of /proc/&lt;pid&gt;/fd: files, sockets and pipes the process holds open.</summary>
     public int OpenFiles => Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
 
