@@ -12,6 +12,7 @@ namespace Benchmarks;
 /// <c>migrate --children N [--runs R]</c>: one ADD COLUMN fanned out to N children; databases/s and write-blocked time.
 /// <c>webhook-ready --count N [--concurrency C]</c>: svix-signed user.created events; time until each user's database is ready.
 /// <c>gateway [--users U] [--todos T] [--concurrency C] [--seconds S] [--rounds R]</c>: the gateway's and telemetry's cost, with wrk.
+/// <c>remote-todos [--tenants N] [--todos M] [--concurrency C] [--seconds S] [--rounds R] [--direct]</c>: the todo list through the gateway, storage local vs on a second node.
 /// <c>hrana-vs-api [--users U] [--todos N] [--concurrency C] [--seconds S] [--telemetry off]</c>: one todo over libSQL and over the todo API.
 /// <c>todos [--tenants N] [--concurrency C] [--seconds S] [--zipf s]</c>: todoservice under a Zipf load over N tenants.
 /// <c>startup [--runs N]</c>: the built AppHost, from process start to its ready line, N times.
@@ -36,6 +37,8 @@ internal static class BenchmarkCommand
                 return await IdleMemoryBenchmark.RunAsync();
             case "gateway":
                 return await GatewayBenchmark.RunAsync(Option(args, "--users", 200), Option(args, "--todos", 20), Option(args, "--concurrency", 16), seconds, Option(args, "--rounds", 3));
+            case "remote-todos":
+                return await RemoteTodosBenchmark.RunAsync(Option(args, "--tenants", 200), Option(args, "--todos", 20), Option(args, "--concurrency", 16), seconds, Option(args, "--rounds", 3), args.Contains("--direct"));
             case "hrana-vs-api":
                 return await HranaVsApiBenchmark.RunAsync(Option(args, "--users", 20), Option(args, "--todos", 50), Option(args, "--concurrency", 16), seconds, !args.Contains("off"));
             case "page":
@@ -61,6 +64,7 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- migrate --children 10000 [--runs 3]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- webhook-ready --count 5000 [--concurrency 1]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10] [--rounds 3]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- remote-todos [--tenants 200] [--todos 20] [--concurrency 16] [--seconds 10] [--rounds 3] [--direct]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0] [--baseline OTHER/TodoService.dll]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- startup [--runs 5]\n" +

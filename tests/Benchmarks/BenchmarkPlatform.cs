@@ -15,9 +15,10 @@ namespace Benchmarks;
 /// The whole system through the AppHost, as the end-to-end tests boot it, with the per-tenant limit raised so that
 /// the limiter is not what is measured. Telemetry on: Aspire's dashboard runs and every service exports to it.
 /// Off: no dashboard, and no service is given <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, without which the service
-/// defaults export nothing.
+/// defaults export nothing. <paramref name="todoserviceSettings"/> are environment variables added to every todoservice
+/// replica, for settings the AppHost does not hand on (a storage backend).
 /// </summary>
-internal sealed class BenchmarkPlatform(bool telemetry) : PlatformFixture
+internal sealed class BenchmarkPlatform(bool telemetry, IReadOnlyDictionary<string, string>? todoserviceSettings = null) : PlatformFixture
 {
     private const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
@@ -32,6 +33,19 @@ internal sealed class BenchmarkPlatform(bool telemetry) : PlatformFixture
         builder.Services.AddLogging(logging => logging
             .AddFilter("AppHost.Resources", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        // Every replica: "todoservice" alone, "todoservice-0", "todoservice-1", ... with TODOSERVICE_REPLICAS.
+        foreach (var replica in builder.Resources.OfType<IResourceWithEnvironment>()
+            .Where(resource => todoserviceSettings is not null && (resource.Name == "todoservice" || resource.Name.StartsWith("todoservice-", StringComparison.Ordinal))))
+        {
+            replica.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+            {
+                foreach (var (name, value) in todoserviceSettings!)
+                {
+                    context.EnvironmentVariables[name] = value;
+                }
+            }));
+        }
+
         if (telemetry)
         {
             return;
