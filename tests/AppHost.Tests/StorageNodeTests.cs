@@ -83,7 +83,7 @@ public sealed class StorageNodeTests(StorageNodePlatformFixture platform) : ICla
         {
             var environment = await platform.App.ProcessEnvironmentAsync(service);
             Assert.DoesNotContain(environment.Keys, key => key.StartsWith("STORAGE_", StringComparison.Ordinal) || key.StartsWith("services__storage", StringComparison.Ordinal));
-            Assert.DoesNotContain(environment.Values, value => value == token || value.Contains($":{Node.Port}", StringComparison.Ordinal));
+            Assert.DoesNotContain(environment.Values, value => value == token || value.Contains(Node.Authority, StringComparison.Ordinal));
         }
     }
 
