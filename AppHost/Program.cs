@@ -1,6 +1,7 @@
 using AppHost.Cache;
 using AppHost.Platform;
 using AppHost.Secrets;
+using AppHost.Storage;
 
 try
 {
@@ -11,15 +12,18 @@ try
     // Database objects' Hostname must name the gateway users really reach: a client follows it with its token.
     builder.Configuration["PUBLIC_HOST"] ??= $"localhost:{gatewayPort}";
 
-    var secrets = builder.AddDevSecrets();
+    var secrets = builder.AddDevSecrets(StorageNode.Secrets(builder.Configuration));
     var cache = builder.AddCache("cache");
+    // The user's STORAGE_* backends and, with STORAGE_NODE=true, a second tenantservice that holds tenant databases too.
+    var storage = builder.AddStorage(secrets);
 
     var tenantservice = builder.AddService<Projects.TenantService>("tenantservice", secrets)
         .WithReference(cache)
-        .WaitFor(cache);
+        .WaitFor(cache)
+        .WithStorage(storage);
 
     var todoservice = builder.AddReplicas<Projects.TodoService>("todoservice", builder.Configuration.GetValue("TODOSERVICE_REPLICAS", 1), secrets,
-        replica => replica.WithReference(cache).WaitFor(cache));
+        replica => replica.WithReference(cache).WaitFor(cache).WithStorage(storage));
 
     var gateway = builder.AddService<Projects.Gateway>("gateway", secrets, port: gatewayPort)
         .WithExternalHttpEndpoints()

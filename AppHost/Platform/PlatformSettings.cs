@@ -37,14 +37,28 @@ internal static class PlatformSettings
         ("BACKUP_PARALLELISM", null),
     ];
 
+    /// The organization in platform API paths (PLATFORM_ORG), as the services are given it.
+    public static string Organization(IConfiguration configuration) =>
+        configuration["PLATFORM_ORG"] is { Length: > 0 } organization ? organization : Forwarded.Single(setting => setting.Name == "PLATFORM_ORG").Default!;
+
     public static string DataDirectory(IConfiguration configuration) =>
         Path.GetFullPath(configuration["DATA_DIR"] is { Length: > 0 } dataDir ? dataDir : ".data");
 
-    public static IResourceBuilder<ServiceResource> WithPlatformSettings(this IResourceBuilder<ServiceResource> service, DevSecrets secrets)
+    public static IResourceBuilder<ServiceResource> WithPlatformSettings(this IResourceBuilder<ServiceResource> service, DevSecrets secrets) =>
+        secrets.AddTo(service.WithSettings(DataDirectory(service.ApplicationBuilder.Configuration), _ => true));
+
+    /// <summary>
+    /// A storage node's settings: its own data folder; no Clerk settings or dev secrets (it serves its own platform token
+    /// only), and not the gateway's PUBLIC_HOST (its databases' Hostname names the node itself).
+    /// </summary>
+    public static IResourceBuilder<ServiceResource> WithNodeSettings(this IResourceBuilder<ServiceResource> service, string dataDirectory) =>
+        service.WithSettings(dataDirectory, name => name != "PUBLIC_HOST" && !name.StartsWith("CLERK_", StringComparison.Ordinal));
+
+    private static IResourceBuilder<ServiceResource> WithSettings(this IResourceBuilder<ServiceResource> service, string dataDirectory, Func<string, bool> include)
     {
         var configuration = service.ApplicationBuilder.Configuration;
-        service.WithEnvironment("DATA_DIR", DataDirectory(configuration));
-        foreach (var (name, defaultValue) in Forwarded)
+        service.WithEnvironment("DATA_DIR", dataDirectory);
+        foreach (var (name, defaultValue) in Forwarded.Where(setting => include(setting.Name)))
         {
             if ((configuration[name] is { Length: > 0 } value ? value : defaultValue) is { } resolved)
             {
@@ -58,6 +72,6 @@ internal static class PlatformSettings
             service.WithEnvironment("Tenancy__" + setting.Key, setting.Value);
         }
 
-        return secrets.AddTo(service);
+        return service;
     }
 }

@@ -7,6 +7,11 @@ namespace AppHost.Platform;
 internal static class ServiceResources
 {
     public static IResourceBuilder<ServiceResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, DevSecrets secrets, int? port = null)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddServiceProcess<TProject>(name, port).WithPlatformSettings(secrets);
+
+    /// A service without the platform's settings and secrets, for a caller that gives it its own (the storage node).
+    public static IResourceBuilder<ServiceResource> AddServiceProcess<TProject>(this IDistributedApplicationBuilder builder, string name, int? port = null)
         where TProject : IProjectMetadata, new()
     {
         var project = new TProject();
@@ -19,8 +24,7 @@ internal static class ServiceResources
             .WithHttpHealthCheck("/health")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             // glibc gives busy threads arenas of their own, which fragment as thousands of SQLite connections open and close.
-            .WithEnvironment("MALLOC_ARENA_MAX", Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "2")
-            .WithPlatformSettings(secrets);
+            .WithEnvironment("MALLOC_ARENA_MAX", Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "2");
     }
 
     /// <summary>

@@ -7,14 +7,15 @@ using Microsoft.Extensions.Logging;
 namespace AppHost.Platform;
 
 /// <summary>
-/// What a developer needs on the console beside Aspire's own lines: which Redis runs, a ready line with the gateway's
-/// address and where the API token is once every resource is healthy, and a resource that stops with its last lines.
+/// What a developer needs on the console beside Aspire's own lines: which Redis runs (the storage node's too), a ready
+/// line with the gateway's address and where the API token is once every resource is healthy, and a resource that stops
+/// with its last lines.
 /// </summary>
 internal sealed partial class StartupReport(
     ResourceNotificationService notifications,
     ResourceLoggerService resourceLogs,
     DistributedApplicationModel model,
-    CacheChoice cache,
+    IEnumerable<CacheChoice> caches,
     DevSecrets secrets,
     ILogger<StartupReport> logger) : BackgroundService
 {
@@ -27,7 +28,11 @@ internal sealed partial class StartupReport(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogCache(logger, cache.Name, cache.Description);
+        foreach (var cache in caches)
+        {
+            LogCache(logger, cache.Name, cache.Description);
+        }
+
         var failures = ReportFailuresAsync(stoppingToken);
         try
         {

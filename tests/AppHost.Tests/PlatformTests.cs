@@ -81,6 +81,21 @@ public sealed class PlatformTests(DashboardPlatformFixture platform) : IClassFix
     }
 
     [Fact]
+    public async Task WithoutStorageNodeNothingMoreStartsAndNoServiceIsGivenAStorageBackend()
+    {
+        var resources = platform.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Select(resource => resource.Name).ToArray();
+
+        Assert.Equal(["tenantservice", "todoservice", "gateway", "webapp"], platform.Services.Select(service => service.Name));
+        Assert.DoesNotContain(resources, name => name.StartsWith("storage", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(platform.DataDirectory + "-storage"), "a storage node's data folder was made");
+        foreach (var service in (string[])["tenantservice", "todoservice", "gateway", "webapp"])
+        {
+            var environment = await platform.App.ProcessEnvironmentAsync(service);
+            Assert.DoesNotContain(environment.Keys, key => key.StartsWith("STORAGE_", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task ADatabasesHostnameNamesTheGatewayUsersReallyReach()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/organizations/local/databases/todos-schema");

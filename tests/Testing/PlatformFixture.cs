@@ -70,7 +70,7 @@ public class PlatformFixture : IAsyncLifetime
         return _secrets[name];
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _gateway?.Dispose();
         if (_app is not null)
