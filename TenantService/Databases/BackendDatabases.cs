@@ -17,6 +17,7 @@ namespace TenantService.Databases;
 internal sealed partial class BackendDatabases(
     StorageBackends backends,
     DatabaseCatalog catalog,
+    DatabaseNameLocks locks,
     TenantDatabaseFactory factory,
     PlatformOptions options,
     TimeProvider time,
@@ -77,7 +78,10 @@ internal sealed partial class BackendDatabases(
         return placement;
     }
 
-    /// <summary>Deletes what interrupted creates of <paramref name="name"/> left on their backends; throws when a backend cannot say it is gone.</summary>
+    /// <summary>
+    /// Deletes what interrupted creates of <paramref name="name"/> left on their backends; throws when a backend cannot say it
+    /// is gone. The caller holds the name's lock.
+    /// </summary>
     public async Task ClearInterruptedAsync(DatabaseName name, CancellationToken cancellationToken)
     {
         foreach (var (interrupted, backend) in catalog.InterruptedRemoteCreates(name))
@@ -103,7 +107,11 @@ internal sealed partial class BackendDatabases(
         {
             try
             {
-                await ClearInterruptedAsync(name, cancellationToken);
+                // Under the name's lock: a create of that name meanwhile must not have its new database deleted by this sweep.
+                using (await locks.AcquireAsync(name, cancellationToken))
+                {
+                    await ClearInterruptedAsync(name, cancellationToken);
+                }
             }
             catch (StorageBackendException exception)
             {

@@ -177,6 +177,47 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
     }
 
     [Fact]
+    public async Task ARemoteChildThatFailsInTheRunHoldsTheJobUntilItsRetryAppliesIt()
+    {
+        await using var app = NewApp(new() { ["MIGRATION_TASK_DELAY_MS"] = "1500" });
+        var client = app.Platform();
+        var api = new PlatformApi(client);
+        var schema = TestData.UniqueName("labels-schema");
+        await api.CreateOkAsync(new { name = schema, is_schema = true });
+        Assert.Equal("RunSuccess", (string)(await MigrateAsync(client, schema, "CREATE TABLE notes (id INTEGER PRIMARY KEY)"))["status"]!);
+        var first = DatabaseName.Parse(TestData.UniqueName("first"));
+        var second = DatabaseName.Parse(TestData.UniqueName("second"));
+        await api.CreateOkAsync(new { name = first.Value, schema });
+        await api.CreateOkAsync(new { name = second.Value, schema });
+
+        using var submitted = await client.PostAsJsonAsync($"{api.Base}/{schema}/migrations", new { sql = "CREATE TABLE labels (name TEXT)" });
+        var jobId = (long)(await PlatformApi.ReadAsync(submitted, HttpStatusCode.OK))["job_id"]!;
+        // After the dry run passed, before the second child's task applies it: that child can no longer take the change.
+        await WaitForAsync(async () => await client.GetFromJsonAsync<JsonObject>($"{api.Base}/{schema}/jobs/{jobId}") is { } job && (string)job["status"]! == "WaitingRun" ? job : null);
+        await WriteOnNodeAsync(second, "CREATE TABLE labels (name TEXT)");
+        var failed = await WaitForAsync(async () =>
+            await client.GetFromJsonAsync<JsonObject>($"{api.Base}/{schema}/jobs/{jobId}") is { } job && (string)job["status"]! is "RunFailure" or "RunSuccess" ? job : null);
+        Assert.Equal("RunFailure", (string)failed["status"]!);
+        Assert.Contains(second.Value, (string)failed["error"]!, StringComparison.Ordinal);
+        Assert.Equal(1, (int)(await api.GetOkAsync($"/{second.Value}"))["database"]!["version"]!);
+
+        await WriteOnNodeAsync(second, "DROP TABLE labels");
+        using var retried = await client.PostAsync($"{api.Base}/{schema}/jobs/{jobId}/retry", null);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var finished = await WaitForAsync(async () =>
+            await client.GetFromJsonAsync<JsonObject>($"{api.Base}/{schema}/jobs/{jobId}") is { } job && (string)job["status"]! is "RunFailure" or "RunSuccess" ? job : null);
+
+        Assert.Equal("RunSuccess", (string)finished["status"]!);
+        foreach (var child in new[] { first, second })
+        {
+            Assert.Contains("labels", Tables(Node.DatabasePath(child)).Keys);
+            Assert.Equal(2, (int)(await api.GetOkAsync($"/{child.Value}"))["database"]!["version"]!);
+        }
+
+        Assert.Equal(2, (int)(await api.GetOkAsync($"/{schema}"))["database"]!["version"]!);
+    }
+
+    [Fact]
     public async Task ABackendThatIsDownGets503WithRetryAfterAndNothingIsHalfMade()
     {
         await using var app = NewApp();
@@ -200,6 +241,29 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
         Assert.False(File.Exists(Node.DatabasePath(name)), "nothing was made on the node");
         Assert.False(File.Exists(app.Layout.DatabasePath(name)), "nor here");
         Assert.Equal("node", (string)(await api.CreateOkAsync(new { name = name.Value, schema = "todos-schema" }))["database"]!["storage"]!);
+    }
+
+    [Fact]
+    public async Task ABackendSlowerThanTheRequestTimeoutGets503AndWhatItMadeMeanwhileIsRemovedByTheRetry()
+    {
+        await using var proxy = new DelayingProxy(Node.Address);
+        await using var app = NewApp(new() { ["STORAGE_NODE_URL"] = proxy.Address.ToString(), ["STORAGE_REQUEST_TIMEOUT_MS"] = "500" });
+        var api = new PlatformApi(app.Platform());
+        var name = DatabaseName.Parse(TestData.UniqueName("slow"));
+        proxy.AnswerDelay = TimeSpan.FromSeconds(3);
+
+        using var refused = await api.CreateAsync(new { name = name.Value, schema = "todos-schema" });
+
+        Assert.Contains("did not answer within STORAGE_REQUEST_TIMEOUT_MS (500 ms)", await PlatformApi.ErrorAsync(refused, HttpStatusCode.ServiceUnavailable), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/{name.Value}")).StatusCode);
+
+        // The node may have made it after the answer was given up on: the retry deletes that first, then makes it whole.
+        proxy.AnswerDelay = TimeSpan.Zero;
+        var created = (await api.CreateOkAsync(new { name = name.Value, schema = "todos-schema" }))["database"]!;
+        Assert.Equal("node", (string)created["storage"]!);
+        Assert.Contains("todos", Tables(Node.DatabasePath(name)).Keys);
+        Assert.Empty(app.Services.GetRequiredService<DatabaseCatalog>().InterruptedRemoteCreates());
     }
 
     [Fact]
