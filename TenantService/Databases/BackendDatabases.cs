@@ -41,10 +41,15 @@ internal sealed partial class BackendDatabases(
         {
             url = await api.CreateAsync(name, cancellationToken);
         }
-        catch (StorageBackendException exception) when (exception.Failure == StorageFailure.AlreadyExists)
+        catch (StorageBackendException exception) when (exception.Failure is StorageFailure.AlreadyExists or StorageFailure.Refused)
         {
             // Not made by this call: a database of that name there is not this node's to delete.
             catalog.ForgetRemoteCreate(name);
+            if (exception.Failure == StorageFailure.Refused)
+            {
+                throw;
+            }
+
             throw new StorageBackendException(backend.Name, StorageFailure.AlreadyExists,
                 $"database '{name}' already exists on storage backend '{backend.Name}' but this node has no record of it; delete it there, or pick another name", inner: exception);
         }

@@ -41,7 +41,7 @@ internal sealed class PlatformApiClient(StorageBackend backend, HttpClient http,
         var what = $"get database '{name}'";
         using var answer = await SendAsync(HttpMethod.Get, DatabasesPath(name.Value), null, what, cancellationToken);
         return (await ReadAsync(answer.Response, StorageJsonContext.Default.BackendDatabaseResponse, what, answer.Token))?.Database
-            ?? throw Refused(what, "its answer holds no 'database'");
+            ?? throw Malformed(what, "its answer holds no 'database'");
     }
 
     /// <summary>Every database the backend holds in this organization.</summary>
@@ -173,7 +173,7 @@ internal sealed class PlatformApiClient(StorageBackend backend, HttpClient http,
         }
         catch (InvalidDataException exception)
         {
-            throw Refused(what, exception.Message);
+            throw Malformed(what, exception.Message);
         }
 
         try
@@ -182,7 +182,7 @@ internal sealed class PlatformApiClient(StorageBackend backend, HttpClient http,
         }
         catch (JsonException exception)
         {
-            throw Refused(what, $"its answer is not the Platform API's JSON ({exception.Message})");
+            throw Malformed(what, $"its answer is not the Platform API's JSON ({exception.Message})");
         }
     }
 
@@ -214,10 +214,10 @@ internal sealed class PlatformApiClient(StorageBackend backend, HttpClient http,
     private Uri LibsqlUrl(string? hostname, string what) =>
         hostname is { Length: > 0 } && Uri.TryCreate($"{backend.ApiUrl.Scheme}://{hostname}", UriKind.Absolute, out var url)
             ? url
-            : throw Refused(what, $"its answer's Hostname '{hostname}' is not a host and path");
+            : throw Malformed(what, $"its answer's Hostname '{hostname}' is not a host and path");
 
-    private StorageBackendException Refused(string what, string why) =>
-        new(backend.Name, StorageFailure.Refused, $"storage backend '{backend.Name}' answered {what} unexpectedly: {why}");
+    private StorageBackendException Malformed(string what, string why) =>
+        new(backend.Name, StorageFailure.Malformed, $"storage backend '{backend.Name}' answered {what} unexpectedly: {why}");
 
     /// <summary>A successful answer and the time limit that still runs while its body is read.</summary>
     private readonly record struct Answer(HttpResponseMessage Response, CancellationTokenSource Limit) : IDisposable

@@ -12,8 +12,11 @@ internal enum StorageFailure
     /// <summary>The backend has a database of that name already.</summary>
     AlreadyExists,
 
-    /// <summary>The backend refused the request (a bad token, a name it does not accept): retrying will not help (502).</summary>
+    /// <summary>The backend refused the request (a bad token, a name it does not accept) and did nothing: retrying will not help (502).</summary>
     Refused,
+
+    /// <summary>The backend said it succeeded but its answer cannot be read: it may have done the work (502).</summary>
+    Malformed,
 }
 
 /// <summary>A call to a storage backend failed; <see cref="Exception.Message"/> says which backend, what was asked and why.</summary>

@@ -50,6 +50,11 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
         Assert.Equal(Node.LibsqlUrl(name), new Uri((string)record["placement"]!["url"]!));
         Assert.Equal(1, (int)record["version"]!);
 
+        // The backend's own Platform API knows it under the same name.
+        var backend = app.Services.GetRequiredService<StorageBackends>().Api("node");
+        Assert.Equal(name.Value, (await backend.GetAsync(name, CancellationToken.None)).Name);
+        Assert.Contains(name.Value, (await backend.ListAsync(CancellationToken.None)).Select(database => database.Name));
+
         // platform.db remembers it across a restart.
         await app.DisposeAsync();
         await using var again = NewApp();
@@ -247,14 +252,15 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
     public async Task ABackendSlowerThanTheRequestTimeoutGets503AndWhatItMadeMeanwhileIsRemovedByTheRetry()
     {
         await using var proxy = new DelayingProxy(Node.Address);
-        await using var app = NewApp(new() { ["STORAGE_NODE_URL"] = proxy.Address.ToString(), ["STORAGE_REQUEST_TIMEOUT_MS"] = "500" });
+        await using var app = NewApp(new() { ["STORAGE_NODE_URL"] = proxy.Address.ToString(), ["STORAGE_REQUEST_TIMEOUT_MS"] = "3000" });
         var api = new PlatformApi(app.Platform());
         var name = DatabaseName.Parse(TestData.UniqueName("slow"));
-        proxy.AnswerDelay = TimeSpan.FromSeconds(3);
+        // Well past the limit, and the limit well past what the node needs on a busy machine once answers flow again.
+        proxy.AnswerDelay = TimeSpan.FromSeconds(8);
 
         using var refused = await api.CreateAsync(new { name = name.Value, schema = "todos-schema" });
 
-        Assert.Contains("did not answer within STORAGE_REQUEST_TIMEOUT_MS (500 ms)", await PlatformApi.ErrorAsync(refused, HttpStatusCode.ServiceUnavailable), StringComparison.Ordinal);
+        Assert.Contains("did not answer within STORAGE_REQUEST_TIMEOUT_MS (3000 ms)", await PlatformApi.ErrorAsync(refused, HttpStatusCode.ServiceUnavailable), StringComparison.Ordinal);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/{name.Value}")).StatusCode);
 
@@ -263,6 +269,21 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
         var created = (await api.CreateOkAsync(new { name = name.Value, schema = "todos-schema" }))["database"]!;
         Assert.Equal("node", (string)created["storage"]!);
         Assert.Contains("todos", Tables(Node.DatabasePath(name)).Keys);
+        Assert.Empty(app.Services.GetRequiredService<DatabaseCatalog>().InterruptedRemoteCreates());
+    }
+
+    [Fact]
+    public async Task ABackendThatRefusesTheTokenIs502NamingTheSettingAndNothingIsMadeOrNoted()
+    {
+        await using var app = NewApp(new() { ["STORAGE_NODE_TOKEN"] = "not-the-nodes-token" });
+        var api = new PlatformApi(app.Platform());
+        var name = DatabaseName.Parse(TestData.UniqueName("refused"));
+
+        using var refused = await api.CreateAsync(new { name = name.Value, schema = "todos-schema" });
+
+        Assert.Contains("STORAGE_NODE_TOKEN", await PlatformApi.ErrorAsync(refused, HttpStatusCode.BadGateway), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/{name.Value}")).StatusCode);
+        Assert.False(File.Exists(Node.DatabasePath(name)));
         Assert.Empty(app.Services.GetRequiredService<DatabaseCatalog>().InterruptedRemoteCreates());
     }
 
