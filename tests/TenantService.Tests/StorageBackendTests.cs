@@ -354,6 +354,32 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
     }
 
     [Fact]
+    public async Task APlatformDatabaseFromBeforeStorageBackendsIsUpgradedInPlaceItsDatabasesStayingLocal()
+    {
+        var name = TestData.UniqueName("older");
+        await using (var before = NewApp(new() { ["STORAGE_PLACEMENT"] = "local" }))
+        {
+            await new PlatformApi(before.Platform()).CreateOkAsync(new { name, schema = "todos-schema" });
+        }
+
+        // platform.db as the build before this step left it: three steps, no placement columns, no remote_creates table.
+        using (var connection = new SqliteConnection($"Data Source={new DatabaseLayout(_dataDirectory).PlatformDatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE databases DROP COLUMN storage_url; ALTER TABLE databases DROP COLUMN storage_backend; DROP TABLE remote_creates; PRAGMA user_version = 3;";
+            command.ExecuteNonQuery();
+        }
+
+        await using var after = NewApp();
+        var api = new PlatformApi(after.Platform());
+
+        Assert.Equal("local", (string)(await api.GetOkAsync($"/{name}"))["database"]!["storage"]!);
+        Assert.Contains("CREATE TABLE todos", await api.GetTextAsync($"/{name}/schema"), StringComparison.Ordinal);
+        Assert.Equal("node", (string)(await api.CreateOkAsync(new { name = name + "-new", schema = "todos-schema" }))["database"]!["storage"]!);
+    }
+
+    [Fact]
     public async Task BadStorageSettingsStopTheStartNamingEachOne()
     {
         await using var app = new TenantServiceApp(_dataDirectory, redis.ConnectionString, new Dictionary<string, string?>
