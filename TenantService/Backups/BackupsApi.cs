@@ -34,7 +34,10 @@ internal static class BackupsApi
         var snapshots = services.Store.List(database);
         if (snapshots.Count == 0 && services.Catalog.Find(database) is null)
         {
-            return TypedResults.NotFound(new ErrorBody($"database '{name}' not found and has no backups"));
+            // A database deleted from a storage backend left its SQL dump, which no restore reads: say where it is.
+            return TypedResults.NotFound(new ErrorBody(services.Store.Dumps(database) is [var dump, ..]
+                ? $"database '{name}' not found and has no snapshots; its final SQL dump from its storage backend is '{dump}' under DATA_DIR (replay it with sqlite3)"
+                : $"database '{name}' not found and has no backups"));
         }
 
         return TypedResults.Ok(new BackupListResponse(snapshots.Select(BackupView.Of).ToList()));

@@ -100,6 +100,8 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
         var text = await File.ReadAllTextAsync(dump);
         Assert.Contains("keep me safe", text, StringComparison.Ordinal);
         Assert.EndsWith("COMMIT;", text.TrimEnd(), StringComparison.Ordinal);
+        using var backups = await api.GetAsync($"/{name.Value}/backups");
+        Assert.Contains(Path.GetRelativePath(_dataDirectory, dump), await PlatformApi.ErrorAsync(backups, HttpStatusCode.NotFound), StringComparison.Ordinal);
     }
 
     [Fact]
