@@ -151,7 +151,7 @@ internal sealed partial class BackendDatabases(
                 if (!await EndsWithCommitAsync(file, stop.Token))
                 {
                     throw new StorageBackendException(placement.Backend, StorageFailure.Unavailable,
-                        $"the dump of '{entry.Name}' from storage backend '{placement.Backend}' did not arrive whole (no final COMMIT); nothing was deleted, retry");
+                        $"the dump of '{entry.Name}' from storage backend '{placement.Backend}' did not arrive whole (no final COMMIT)");
                 }
 
                 file.Flush(flushToDisk: true);
@@ -164,8 +164,8 @@ internal sealed partial class BackendDatabases(
         catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             throw new StorageBackendException(placement.Backend, StorageFailure.Unavailable, limit.IsCancellationRequested
-                ? $"the dump of '{entry.Name}' from storage backend '{placement.Backend}' took longer than DUMP_TIMEOUT_MS ({options.DumpTimeout.TotalMilliseconds:0} ms); nothing was deleted"
-                : $"the dump of '{entry.Name}' from storage backend '{placement.Backend}' broke off ({exception.Message}); nothing was deleted, retry", inner: exception);
+                ? $"the dump of '{entry.Name}' from storage backend '{placement.Backend}' took longer than DUMP_TIMEOUT_MS ({options.DumpTimeout.TotalMilliseconds:0} ms)"
+                : $"the dump of '{entry.Name}' from storage backend '{placement.Backend}' broke off ({exception.Message})", inner: exception);
         }
         finally
         {

@@ -144,6 +144,11 @@ internal sealed partial class DatabaseProvisioner(
 
             await backendDatabases.DeleteAsync(entry, cancellationToken);
         }
+        catch (StorageBackendException exception)
+        {
+            await closer.ReopenAsync(entry);
+            throw new StorageBackendException(exception.Backend, exception.Failure, $"{exception.Message}; nothing was deleted, retry", exception.RetryAfter, exception);
+        }
         catch
         {
             await closer.ReopenAsync(entry);

@@ -105,6 +105,36 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
     }
 
     [Fact]
+    public async Task ADeleteWhileTheBackendIsDownDeletesNothingAndLeavesTheDatabaseOpen()
+    {
+        await using var app = NewApp();
+        var api = new PlatformApi(app.Platform());
+        var name = DatabaseName.Parse(TestData.UniqueName("kept"));
+        await api.CreateOkAsync(new { name = name.Value, schema = "todos-schema" });
+        await WriteOnNodeAsync(name, "INSERT INTO todos (description) VALUES ('still here')");
+        Node.Kill();
+        try
+        {
+            using var refused = await api.DeleteAsync(name.Value);
+
+            Assert.Contains("nothing was deleted", await PlatformApi.ErrorAsync(refused, HttpStatusCode.ServiceUnavailable), StringComparison.Ordinal);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            var view = (await api.GetOkAsync($"/{name.Value}"))["database"]!;
+            Assert.False((bool)view["block_reads"]!, "the delete was called off: the database is open again");
+            Assert.False((bool)view["block_writes"]!);
+        }
+        finally
+        {
+            await Node.RestartAsync();
+        }
+
+        Assert.Single(await ReadOnNodeAsync(name, "SELECT description FROM todos WHERE description = 'still here'"));
+        using var deleted = await api.DeleteAsync(name.Value);
+        await PlatformApi.ReadAsync(deleted, HttpStatusCode.OK);
+        Assert.Contains("still here", await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(app.Layout.BackupsDirectory(name), "*.sql"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheDumpAndSchemaOfARemoteDatabaseAreTheBackendsOwn()
     {
         await using var app = NewApp();
