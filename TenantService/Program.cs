@@ -2,6 +2,7 @@ using TenantService.Apis;
 using TenantService.Backups;
 using TenantService.Extensions;
 using TenantService.Migrations;
+using TenantService.Storage;
 using TenantService.Tokens;
 using TenantService.Webhooks;
 
@@ -14,6 +15,7 @@ var app = builder.Build();
 
 app.UseServerTiming();
 app.UseGatewayClientAddress();
+app.UseStorageBackendErrors();
 app.MapDefaultEndpoints();
 app.MapDatabasesApi();
 app.MapBackupsApi();

@@ -10,7 +10,8 @@ namespace Tenancy.Metadata;
 /// <remarks>
 /// <list type="table">
 /// <item><term><c>tenant:{name}</c></term><description>string: a <see cref="TenantRecord"/> as snake_case JSON,
-/// e.g. <c>{"name":"abc","kind":"child","schema":"todos-schema","version":3,"block_writes":false,"block_reads":false,"created_at":"2026-11-23T09:30:00+00:00"}</c>.
+/// e.g. <c>{"name":"abc","kind":"child","schema":"todos-schema","version":3,"block_writes":false,"block_reads":false,"created_at":"2026-11-23T09:30:00+00:00"}</c>,
+/// with <c>"placement":{"backend":"node","url":"http://10.0.0.2:5301/db/abc"}</c> for a database on a storage backend.
 /// Written by <see cref="TenantMetadataStore"/>, no expiry.</description></item>
 /// <item><term><c>tenants:events</c></term><description>pub/sub channel: a <see cref="TenantEvent"/> as snake_case JSON per message,
 /// e.g. <c>{"type":"migrated","name":"abc","version":4,"block_writes":false}</c>.</description></item>

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace TenantService.Apis;
 
-/// <summary>A database as the platform API shows it; Turso's mixed casing is part of the contract.</summary>
+/// <summary>
+/// A database as the platform API shows it; Turso's mixed casing is part of the contract. <c>storage</c> is where it lives:
+/// <c>local</c> (this node's files) or the storage backend's name.
+/// </summary>
 internal sealed record DatabaseView(
     [property: JsonPropertyName("DbId")] string DbId,
     [property: JsonPropertyName("Hostname")] string Hostname,
@@ -12,7 +15,8 @@ internal sealed record DatabaseView(
     [property: JsonPropertyName("is_schema")] bool IsSchema,
     [property: JsonPropertyName("block_reads")] bool BlockReads,
     [property: JsonPropertyName("block_writes")] bool BlockWrites,
-    [property: JsonPropertyName("version")] int Version);
+    [property: JsonPropertyName("version")] int Version,
+    [property: JsonPropertyName("storage")] string Storage);
 
 /// <summary><c>{"database": db}</c>.</summary>
 internal sealed record DatabaseResponse([property: JsonPropertyName("database")] DatabaseView Database);

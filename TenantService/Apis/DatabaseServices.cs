@@ -4,6 +4,7 @@ using Tenancy.Connections;
 using Tenancy.Databases;
 using TenantService.Catalog;
 using TenantService.Databases;
+using TenantService.Storage;
 
 namespace TenantService.Apis;
 
@@ -14,6 +15,7 @@ internal sealed record DatabaseServices(
     TenantConnectionCache Connections,
     Quarantine Quarantine,
     RunningDumps Dumps,
+    StorageBackends Backends,
     TimeProvider Time,
     ILogger<DatabaseServices> Logger,
     PlatformOptions Options)
@@ -45,5 +47,6 @@ internal sealed record DatabaseServices(
         entry.Kind == DatabaseKind.Schema,
         entry.BlockReads,
         entry.BlockWrites,
-        entry.Version);
+        entry.Version,
+        entry.Storage);
 }

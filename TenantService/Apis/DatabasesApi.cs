@@ -8,6 +8,7 @@ using Tenancy.Identity;
 using TenantService.Backups;
 using TenantService.Catalog;
 using TenantService.Databases;
+using TenantService.Storage;
 
 namespace TenantService.Apis;
 
@@ -46,6 +47,11 @@ internal static partial class DatabasesApi
     {
         var request = body.Value!;
         var name = DatabaseName.Parse(request.Name!);
+        if (request.Seed?.Name is { } seedName && services.Catalog.Find(DatabaseName.Parse(seedName)) is { Placement: not null } remoteSeed)
+        {
+            return TypedResults.Conflict(new ErrorBody(LocalOnly.Refusal(remoteSeed, "a copy or branch (seed)")));
+        }
+
         // A seed with a time or from backups starts from a snapshot, prepared before anything is recorded.
         var (prepared, problem) = request.Seed is { } wanted ? snapshotSeeds.Prepare(wanted, name, request.IsSchema ?? false) : (null, null);
         if (problem is not null)
@@ -144,12 +150,12 @@ internal static partial class DatabasesApi
         }
 
         context.Response.RegisterForDispose(run);
-        return WriteSqlAsync(name, context, services, SqlDumpWriter.WriteAsync);
+        return WriteSqlAsync(name, context, services, SqlDumpWriter.WriteAsync, schemaOnly: false);
     }
 
     public static Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> GetDatabaseSchema(
         string name, HttpContext context, [AsParameters] DatabaseServices services) =>
-        WriteSqlAsync(name, context, services, SqlDumpWriter.WriteSchemaAsync);
+        WriteSqlAsync(name, context, services, SqlDumpWriter.WriteSchemaAsync, schemaOnly: true);
 
     // A reader from the tenant connection cache, handed back when the response ends. The client leaving or DUMP_TIMEOUT_MS
     // passing interrupts the SQL at once; a dump stopped by the time limit ends in an error line instead of COMMIT.
@@ -157,8 +163,14 @@ internal static partial class DatabasesApi
         string name,
         HttpContext context,
         DatabaseServices services,
-        Func<SqliteConnection, TextWriter, CancellationToken, Task> write)
+        Func<SqliteConnection, TextWriter, CancellationToken, Task> write,
+        bool schemaOnly)
     {
+        if (services.Catalog.Find(DatabaseName.Parse(name)) is { Placement: not null } remote)
+        {
+            return await StreamRemoteSqlAsync(remote, context, services, schemaOnly);
+        }
+
         var access = await services.Connections.AcquireAsync(DatabaseName.Parse(name), TenantAccessMode.LongRead, context.RequestAborted);
         if (access.Lease is not { } lease)
         {
@@ -199,6 +211,37 @@ internal static partial class DatabasesApi
             SqlContentType);
     }
 
+    // The backend's own dump, passed on as it arrives: nothing is held here but a buffer. A backend that fails before the
+    // first byte is answered by StorageBackendErrors (503 with Retry-After, 404); DUMP_TIMEOUT_MS bounds the whole copy.
+    private static async Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> StreamRemoteSqlAsync(
+        DatabaseEntry entry, HttpContext context, DatabaseServices services, bool schemaOnly)
+    {
+        var answer = await services.Backends.Api(entry.Storage).OpenSqlAsync(entry.Name, schemaOnly, context.RequestAborted);
+        context.Response.RegisterForDispose(answer);
+        return TypedResults.Stream(
+            async stream =>
+            {
+                var limit = services.Options.DumpTimeout;
+                using var timeLimit = new CancellationTokenSource(limit, services.Time);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeLimit.Token);
+                try
+                {
+                    await using var body = await answer.Content.ReadAsStreamAsync(stop.Token);
+                    await body.CopyToAsync(stream, stop.Token);
+                }
+                catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
+                {
+                    LogRemoteDumpBroken(services.Logger, entry.Name.Value, entry.Storage, exception.Message);
+                    // As a local dump that ran out of time: the status went out, so the text says it, on a line that fails if replayed.
+                    var error = timeLimit.IsCancellationRequested
+                        ? $"\nERROR: the dump of '{entry.Name}' ran longer than DUMP_TIMEOUT_MS ({(long)limit.TotalMilliseconds} ms) allows and stopped here; the text above is incomplete.\n"
+                        : $"\nERROR: the dump of '{entry.Name}' from storage backend '{entry.Storage}' broke off here; the text above is incomplete, retry.\n";
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes(error), context.RequestAborted);
+                }
+            },
+            SqlContentType);
+    }
+
     private static bool TryParseType(string? type, out DatabaseKind? kind)
     {
         kind = type switch
@@ -212,6 +255,9 @@ internal static partial class DatabasesApi
     }
 
     private static NotFound<ErrorBody> NotFound(string name) => TypedResults.NotFound(new ErrorBody($"database '{name}' not found"));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dump of database {Database} from storage backend {Backend} stopped: {Reason}")]
+    private static partial void LogRemoteDumpBroken(ILogger logger, string database, string backend, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dump of database {Database} ran longer than DUMP_TIMEOUT_MS ({LimitMs} ms) and was stopped")]
     private static partial void LogDumpTimedOut(ILogger logger, string database, long limitMs);

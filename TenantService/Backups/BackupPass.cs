@@ -60,7 +60,8 @@ internal sealed partial class BackupPass(
         while (catalog.Page(after, PageSize) is { Count: > 0 } page)
         {
             after = page[^1].Name.Value;
-            foreach (var entry in page)
+            // Databases on storage backends are their backend's to back up; this node dumps one only when it is deleted.
+            foreach (var entry in page.Where(entry => entry.Placement is null))
             {
                 checkedCount++;
                 if (IsUnchanged(entry, marks))

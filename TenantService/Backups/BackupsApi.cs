@@ -4,6 +4,7 @@ using Tenancy.Databases;
 using Tenancy.Identity;
 using TenantService.Apis;
 using TenantService.Catalog;
+using TenantService.Storage;
 
 namespace TenantService.Backups;
 
@@ -33,17 +34,25 @@ internal static class BackupsApi
         var snapshots = services.Store.List(database);
         if (snapshots.Count == 0 && services.Catalog.Find(database) is null)
         {
-            return TypedResults.NotFound(new ErrorBody($"database '{name}' not found and has no backups"));
+            // A database deleted from a storage backend left its SQL dump, which no restore reads: say where it is.
+            return TypedResults.NotFound(new ErrorBody(services.Store.Dumps(database) is [var dump, ..]
+                ? $"database '{name}' not found and has no snapshots; its final SQL dump from its storage backend is '{dump}' under DATA_DIR (replay it with sqlite3)"
+                : $"database '{name}' not found and has no backups"));
         }
 
         return TypedResults.Ok(new BackupListResponse(snapshots.Select(BackupView.Of).ToList()));
     }
 
-    public static Results<Ok<BackupResponse>, NotFound<ErrorBody>> TakeBackup(string name, [AsParameters] BackupServices services)
+    public static Results<Ok<BackupResponse>, NotFound<ErrorBody>, Conflict<ErrorBody>> TakeBackup(string name, [AsParameters] BackupServices services)
     {
         if (services.Catalog.Find(DatabaseName.Parse(name)) is not { } entry)
         {
             return TypedResults.NotFound(new ErrorBody($"database '{name}' not found"));
+        }
+
+        if (entry.Placement is not null)
+        {
+            return TypedResults.Conflict(new ErrorBody(LocalOnly.Refusal(entry, "a snapshot")));
         }
 
         return TypedResults.Ok(new BackupResponse(BackupView.Of(services.Pass.TakeNow(entry))));
@@ -66,6 +75,11 @@ internal static class BackupsApi
             return TypedResults.BadRequest(new ErrorBody(body.Value.Timestamp is null
                 ? $"'timestamp' is required: {BackupTime.Rule}; the latest snapshot at or before it is restored"
                 : $"'timestamp' is '{body.Value.Timestamp}': expected {BackupTime.Rule}"));
+        }
+
+        if (services.Catalog.Find(DatabaseName.Parse(name)) is { Placement: not null } remote)
+        {
+            return TypedResults.Conflict(new ErrorBody(LocalOnly.Refusal(remote, "a restore from snapshots")));
         }
 
         var result = await services.Restorer.RestoreAsync(DatabaseName.Parse(name), at, cancellationToken);

@@ -39,6 +39,18 @@ internal sealed class SnapshotStore(TenantDatabaseFactory factory)
         return snapshots;
     }
 
+    /// <summary>
+    /// The final SQL dumps of <paramref name="name"/> (<c>&lt;UTC time&gt;.sql</c>) taken when it was deleted from a storage
+    /// backend, newest first, relative to DATA_DIR: text to replay, not snapshots to restore from.
+    /// </summary>
+    public IReadOnlyList<string> Dumps(DatabaseName name)
+    {
+        var directory = Layout.BackupsDirectory(name);
+        return Directory.Exists(directory)
+            ? [.. Directory.EnumerateFiles(directory, "*.sql").Order(StringComparer.Ordinal).Reverse().Select(path => Path.GetRelativePath(Layout.DataDirectory, path))]
+            : [];
+    }
+
     /// <summary>The newest snapshot taken at or before <paramref name="at"/>, or null.</summary>
     public Snapshot? LatestAtOrBefore(DatabaseName name, DateTimeOffset at) =>
         List(name).FirstOrDefault(snapshot => snapshot.TakenAt <= at);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Tenancy.Databases;
+using Tenancy.Metadata;
 
 namespace TenantService.Catalog;
 
@@ -12,7 +13,7 @@ namespace TenantService.Catalog;
 /// </summary>
 internal sealed class DatabaseCatalog : IDisposable
 {
-    private const string Columns = "name, db_id, kind, schema_name, group_name, version, created_at, block_reads, block_writes";
+    private const string Columns = "name, db_id, kind, schema_name, group_name, version, created_at, block_reads, block_writes, storage_backend, storage_url";
     private const int SqliteConstraint = 19;
 
     private readonly Lock _gate = new();
@@ -21,6 +22,7 @@ internal sealed class DatabaseCatalog : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _countChildren;
     private readonly SqliteCommand _insertMove;
+    private readonly SqliteCommand _forgetRemoteCreate;
 
     /// <param name="connection">An open connection to platform.db.</param>
     public DatabaseCatalog(SqliteConnection connection)
@@ -45,11 +47,12 @@ internal sealed class DatabaseCatalog : IDisposable
         _insert = Prepare(
             $"""
             INSERT INTO databases ({Columns})
-            SELECT $name, $db_id, $kind, $schema_name, $group_name, $version, $created_at, $block_reads, $block_writes
+            SELECT $name, $db_id, $kind, $schema_name, $group_name, $version, $created_at, $block_reads, $block_writes, $storage_backend, $storage_url
             WHERE $schema_name IS NULL OR EXISTS (SELECT 1 FROM databases WHERE name = $schema_name AND kind = 'schema')
             """,
-            "$name", "$db_id", "$kind", "$schema_name", "$group_name", "$version", "$created_at", "$block_reads", "$block_writes");
+            "$name", "$db_id", "$kind", "$schema_name", "$group_name", "$version", "$created_at", "$block_reads", "$block_writes", "$storage_backend", "$storage_url");
         _insertMove = Prepare("INSERT OR REPLACE INTO pending_moves (name, source) VALUES ($name, $source)", "$name", "$source");
+        _forgetRemoteCreate = Prepare("DELETE FROM remote_creates WHERE name = $name", "$name");
     }
 
     /// <summary>The path of platform.db's write-ahead log, which <see cref="CatalogFlush"/> flushes.</summary>
@@ -79,6 +82,7 @@ internal sealed class DatabaseCatalog : IDisposable
             using var transaction = _connection.BeginTransaction();
             _insert.Transaction = transaction;
             _insertMove.Transaction = transaction;
+            _forgetRemoteCreate.Transaction = transaction;
             try
             {
                 var outcome = InsertLocked(entry);
@@ -89,6 +93,13 @@ internal sealed class DatabaseCatalog : IDisposable
                     _insertMove.ExecuteNonQuery();
                 }
 
+                if (outcome == CatalogInsertOutcome.Inserted && entry.Placement is not null)
+                {
+                    // The remote database is recorded: it is no longer an interrupted create's to clean up.
+                    _forgetRemoteCreate.Parameters[0].Value = entry.Name.Value;
+                    _forgetRemoteCreate.ExecuteNonQuery();
+                }
+
                 transaction.Commit();
                 return outcome;
             }
@@ -96,7 +107,48 @@ internal sealed class DatabaseCatalog : IDisposable
             {
                 _insert.Transaction = null;
                 _insertMove.Transaction = null;
+                _forgetRemoteCreate.Transaction = null;
             }
+        }
+    }
+
+    /// <summary>
+    /// Notes that <paramref name="name"/> is about to be created on storage backend <paramref name="backend"/>: until its record
+    /// is inserted (which forgets this note in the same transaction), a database of that name there is this node's half-made one.
+    /// </summary>
+    public void BeginRemoteCreate(DatabaseName name, string backend)
+    {
+        lock (_gate)
+        {
+            using var command = Command("INSERT OR REPLACE INTO remote_creates (name, backend) VALUES ($name, $backend)", ("$name", name.Value), ("$backend", backend));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Forgets a remote create whose database is gone again (never made, or deleted after a failure).</summary>
+    public void ForgetRemoteCreate(DatabaseName name)
+    {
+        lock (_gate)
+        {
+            _forgetRemoteCreate.Parameters[0].Value = name.Value;
+            _forgetRemoteCreate.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The remote creates begun and neither recorded nor cleaned up (a crash or a backend that was down): name and backend.</summary>
+    public IReadOnlyList<(DatabaseName Name, string Backend)> InterruptedRemoteCreates(DatabaseName? name = null)
+    {
+        lock (_gate)
+        {
+            using var command = Command("SELECT name, backend FROM remote_creates WHERE $name IS NULL OR name = $name ORDER BY name LIMIT 1000", ("$name", name?.Value));
+            using var reader = command.ExecuteReader();
+            var creates = new List<(DatabaseName, string)>();
+            while (reader.Read())
+            {
+                creates.Add((DatabaseName.Parse(reader.GetString(0)), reader.GetString(1)));
+            }
+
+            return creates;
         }
     }
 
@@ -148,6 +200,8 @@ internal sealed class DatabaseCatalog : IDisposable
         p[6].Value = entry.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         p[7].Value = entry.BlockReads ? 1 : 0;
         p[8].Value = entry.BlockWrites ? 1 : 0;
+        p[9].Value = entry.Placement is { } placement ? placement.Backend : DBNull.Value;
+        p[10].Value = entry.Placement is { } at ? at.Url.ToString() : DBNull.Value;
         try
         {
             return _insert.ExecuteNonQuery() == 1 ? CatalogInsertOutcome.Inserted : CatalogInsertOutcome.SchemaMissing;
@@ -314,6 +368,7 @@ internal sealed class DatabaseCatalog : IDisposable
             _find.Dispose();
             _insert.Dispose();
             _insertMove.Dispose();
+            _forgetRemoteCreate.Dispose();
             _countChildren.Dispose();
             _connection.Dispose();
         }
@@ -389,7 +444,8 @@ internal sealed class DatabaseCatalog : IDisposable
         reader.GetInt32(5),
         DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
         reader.GetInt64(7) != 0,
-        reader.GetInt64(8) != 0);
+        reader.GetInt64(8) != 0,
+        reader.IsDBNull(9) ? null : new DatabasePlacement(reader.GetString(9), new Uri(reader.GetString(10))));
 
     private static string KindText(DatabaseKind kind) => kind switch
     {

@@ -13,10 +13,14 @@ internal sealed record DatabaseEntry(
     int Version,
     DateTimeOffset CreatedAt,
     bool BlockReads = false,
-    bool BlockWrites = false)
+    bool BlockWrites = false,
+    DatabasePlacement? Placement = null)
 {
     public const string DefaultGroup = "default";
 
     /// <summary>The metadata services see: what Redis and the connection cache hold.</summary>
-    public TenantRecord ToRecord() => new(Name, Kind, Schema?.Value, Version, BlockWrites, BlockReads, CreatedAt);
+    public TenantRecord ToRecord() => new(Name, Kind, Schema?.Value, Version, BlockWrites, BlockReads, CreatedAt, Placement);
+
+    /// <summary>The storage backend that holds it, or <c>local</c> for this node's files.</summary>
+    public string Storage => Placement?.Backend ?? Tenancy.Storage.StorageBackend.Local;
 }

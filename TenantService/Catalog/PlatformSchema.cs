@@ -39,5 +39,15 @@ internal static class PlatformSchema
             source TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+        // Where a database lives when not in this node's files (a storage backend and its libSQL URL), and the remote creates
+        // begun but not yet recorded: what a crash leaves there is this node's to delete.
+        """
+        ALTER TABLE databases ADD COLUMN storage_backend TEXT;
+        ALTER TABLE databases ADD COLUMN storage_url TEXT;
+        CREATE TABLE remote_creates (
+            name TEXT NOT NULL PRIMARY KEY,
+            backend TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }

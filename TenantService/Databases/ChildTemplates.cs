@@ -139,7 +139,7 @@ internal sealed partial class ChildTemplates(TenantDatabaseFactory factory, ILog
             var (cookie, version) = ReadMarks(connection, transaction);
             var statements = ReadSchema(connection, transaction);
             transaction.Commit();
-            return new ChildTemplate(version, cookie, Build(factory, statements, version));
+            return new ChildTemplate(version, cookie, Build(factory, statements, version), statements);
         }
 
         private static (long Cookie, long Version) ReadMarks(SqliteConnection connection, SqliteTransaction? transaction = null)

@@ -2,8 +2,10 @@ using Microsoft.Data.Sqlite;
 using Tenancy.Connections;
 using Tenancy.Databases;
 using Tenancy.Metadata;
+using Tenancy.Storage;
 using TenantService.Catalog;
 using TenantService.Metadata;
+using TenantService.Storage;
 
 namespace TenantService.Databases;
 
@@ -13,6 +15,8 @@ namespace TenantService.Databases;
 /// is its record inserted; a delete first closes the database in every service (<see cref="DatabaseCloser"/>), then
 /// takes the final backup, removes the record, then the file. A file without a record is therefore half-made or
 /// half-deleted, and <see cref="DatabaseReconciler"/> removes it at start.
+/// New children and plain databases go where <see cref="PlacementPolicy"/> says: a storage backend's database is made
+/// there first (<see cref="BackendDatabases"/>), then recorded here; its delete dumps it to backups/ before it goes.
 /// </summary>
 internal sealed partial class DatabaseProvisioner(
     DatabaseCatalog catalog,
@@ -26,6 +30,8 @@ internal sealed partial class DatabaseProvisioner(
     MetadataPublisher metadata,
     DatabaseCloser closer,
     Backups.SnapshotPreparer preparer,
+    PlacementPolicy placement,
+    BackendDatabases backendDatabases,
     TimeProvider timeProvider,
     PlatformOptions options,
     ILogger<DatabaseProvisioner> logger)
@@ -34,7 +40,9 @@ internal sealed partial class DatabaseProvisioner(
     {
         using (await locks.AcquireAsync(spec.Name, cancellationToken))
         {
-            var result = await RecordAsync(spec, cancellationToken);
+            // Schema databases, copies and restores stay in this node's files: templates, seeds and snapshots are files here.
+            var backend = spec is { IsSchema: false, Seed: null, Prepared: null } ? placement.Choose(spec.Name) : null;
+            var result = backend is null ? await RecordAsync(spec, cancellationToken) : await RecordRemoteAsync(spec, backend, cancellationToken);
             if (result is not { Outcome: ProvisionOutcome.Created, Entry: { } entry })
             {
                 return result;
@@ -80,6 +88,11 @@ internal sealed partial class DatabaseProvisioner(
                 return new RemovalResult(RemovalOutcome.Busy);
             }
 
+            if (entry.Placement is { } remote)
+            {
+                return await DeleteRemoteAsync(entry, remote, cancellationToken);
+            }
+
             var path = factory.Layout.DatabasePath(name);
             string? backup;
             try
@@ -107,6 +120,122 @@ internal sealed partial class DatabaseProvisioner(
             LogDeleted(logger, name.Value, backup);
             await metadata.RemoveAsync(name);
             return new RemovalResult(RemovalOutcome.Deleted);
+        }
+    }
+
+    /// <summary>
+    /// A database on a storage backend: the dump is written to backups/ first (a user's data is not lost with the backend's
+    /// copy), then the backend deletes it, then the record goes. A failure before the record goes reopens the database.
+    /// </summary>
+    private async Task<RemovalResult> DeleteRemoteAsync(DatabaseEntry entry, DatabasePlacement remote, CancellationToken cancellationToken)
+    {
+        string? backup = null;
+        try
+        {
+            try
+            {
+                backup = await backendDatabases.DumpToBackupAsync(entry, cancellationToken);
+            }
+            catch (StorageBackendException exception) when (exception.Failure == StorageFailure.NotFound)
+            {
+                // Gone there already (a delete cut short after the backend's part): its dump was kept then.
+                LogNothingToBackUp(logger, entry.Name.Value, $"{remote.Backend}: {remote.Url}");
+            }
+
+            await backendDatabases.DeleteAsync(entry, cancellationToken);
+        }
+        catch (StorageBackendException exception)
+        {
+            await closer.ReopenAsync(entry);
+            throw new StorageBackendException(exception.Backend, exception.Failure, $"{exception.Message}; nothing was deleted, retry", exception.RetryAfter, exception);
+        }
+        catch
+        {
+            await closer.ReopenAsync(entry);
+            throw;
+        }
+
+        if (catalog.Delete(entry.Name, out _) != CatalogDeleteOutcome.Deleted)
+        {
+            return new RemovalResult(RemovalOutcome.NotFound);
+        }
+
+        LogDeleted(logger, entry.Name.Value, backup);
+        await metadata.RemoveAsync(entry.Name);
+        return new RemovalResult(RemovalOutcome.Deleted);
+    }
+
+    /// <summary>
+    /// Makes the database on <paramref name="backend"/> (a plain one, with its schema's tables run there in one transaction),
+    /// then records it here, under its schema's lock as a local child is, at the version its tables came from. If a
+    /// migration moved the schema on while the backend worked, the database is made again from the new version.
+    /// </summary>
+    private async Task<ProvisionResult> RecordRemoteAsync(DatabaseSpec spec, StorageBackend backend, CancellationToken cancellationToken)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (catalog.Find(spec.Name) is not null)
+            {
+                return new ProvisionResult(ProvisionOutcome.AlreadyExists);
+            }
+
+            var path = factory.Layout.DatabasePath(spec.Name);
+            if (File.Exists(path))
+            {
+                LogFileWithoutRecord(logger, spec.Name.Value, path);
+                return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
+            }
+
+            var template = default(ChildTemplate);
+            if (spec.Schema is { } schema && (template = TemplateOf(schema)) is null)
+            {
+                return new ProvisionResult(ProvisionOutcome.SchemaNotFound);
+            }
+
+            var placed = await backendDatabases.CreateAsync(backend, spec.Name, template?.Statements ?? [], cancellationToken);
+            // Not cancelled from here: the database exists there, and is either recorded or taken back.
+            using (spec.Schema is { } followed ? await schemaLocks.AcquireAsync(followed, CancellationToken.None) : default)
+            {
+                if (template is null || TemplateOf(spec.Schema!.Value)?.Version == template.Version)
+                {
+                    var entry = NewEntry(spec, template is null ? DatabaseKind.Standalone : DatabaseKind.Child, spec.Schema, template?.Version ?? 0) with { Placement = placed };
+                    var outcome = catalog.TryInsert(entry);
+                    if (outcome == CatalogInsertOutcome.Inserted)
+                    {
+                        LogPlaced(logger, spec.Name.Value, backend.Name, placed.Url);
+                        return new ProvisionResult(ProvisionOutcome.Created, entry);
+                    }
+
+                    await backendDatabases.AbandonAsync(backend, spec.Name);
+                    return new ProvisionResult(outcome == CatalogInsertOutcome.NameTaken ? ProvisionOutcome.AlreadyExists : ProvisionOutcome.SchemaNotFound);
+                }
+            }
+
+            await backendDatabases.AbandonAsync(backend, spec.Name);
+            LogSchemaMoved(logger, spec.Name.Value, spec.Schema!.Value.Value, attempt);
+            if (attempt == attempts)
+            {
+                throw new StorageBackendException(backend.Name, StorageFailure.Unavailable,
+                    $"schema database '{spec.Schema}' was migrated while '{spec.Name}' was being created on storage backend '{backend.Name}', {attempts} times; nothing was created, retry");
+            }
+        }
+    }
+
+    private ChildTemplate? TemplateOf(DatabaseName schema)
+    {
+        if (catalog.Find(schema) is not { Kind: DatabaseKind.Schema })
+        {
+            return null;
+        }
+
+        try
+        {
+            return templates.Get(schema);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
         }
     }
 
@@ -295,6 +424,12 @@ internal sealed partial class DatabaseProvisioner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted database '{Name}'; backup at '{Backup}'.")]
     private static partial void LogDeleted(ILogger logger, string name, string? backup);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Placed database '{Name}' on storage backend '{Backend}' at {Url}.")]
+    private static partial void LogPlaced(ILogger logger, string name, string backend, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schema of '{Name}' ('{Schema}') was migrated while it was created on a storage backend (attempt {Attempt}); it is made again from the new version.")]
+    private static partial void LogSchemaMoved(ILogger logger, string name, string schema, int attempt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Database '{Name}' is not in platform.db but its file '{Path}' exists; refusing to overwrite it.")]
     private static partial void LogFileWithoutRecord(ILogger logger, string name, string path);

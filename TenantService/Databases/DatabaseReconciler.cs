@@ -39,7 +39,8 @@ internal sealed partial class DatabaseReconciler(
             foreach (var entry in page)
             {
                 known.Add(entry.Name.Value);
-                if (!File.Exists(layout.DatabasePath(entry.Name)))
+                // A database on a storage backend has no file here to miss.
+                if (entry.Placement is null && !File.Exists(layout.DatabasePath(entry.Name)))
                 {
                     await DropRecordAsync(entry);
                 }

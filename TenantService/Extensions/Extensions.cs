@@ -9,6 +9,7 @@ using TenantService.Databases;
 using TenantService.Metadata;
 using TenantService.Migrations;
 using TenantService.Schemas;
+using TenantService.Storage;
 using TenantService.Webhooks;
 
 namespace TenantService.Extensions;
@@ -48,6 +49,10 @@ internal static class Extensions
         services.AddSingleton<Quarantine>();
         services.AddSingleton<DatabaseReconciler>();
         services.AddSingleton<PendingMoves>();
+        // Where new databases go (this node's files or storage backends), and the clients of those backends.
+        builder.AddStorageBackends();
+        services.AddSingleton<BackendDatabases>();
+        services.AddHostedService<InterruptedCreatesCleanup>();
 
         services.AddSingleton<MetadataPublisher>();
         services.AddHostedService<MetadataRepublisher>();

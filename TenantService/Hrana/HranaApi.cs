@@ -141,6 +141,13 @@ internal static partial class HranaApi
             }
 
             services.Streams.Unreserve(claim);
+            if (status == TenantAccessStatus.NotFound && services.Catalog.Find(database) is { Placement: not null } remote)
+            {
+                // Its libSQL endpoint is its backend's; this node holds no file to serve it from.
+                return (null, new HranaHttpError(StatusCodes.Status409Conflict, new HranaError(
+                    Storage.LocalOnly.Refusal(remote, "this node's libSQL endpoint"), HranaErrorCodes.DatabaseUnavailable)));
+            }
+
             return (null, status == TenantAccessStatus.NotFound ? NotFound(database) : Unavailable(database));
         }
         catch

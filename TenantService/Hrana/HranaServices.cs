@@ -1,4 +1,5 @@
 using Tenancy.Identity;
+using TenantService.Catalog;
 
 namespace TenantService.Hrana;
 
@@ -9,4 +10,5 @@ internal sealed record HranaServices(
     HranaOptions Options,
     InFlightResponses Responses,
     IDatabaseGroups Groups,
+    DatabaseCatalog Catalog,
     ILogger<PipelineRunner> Logger);

@@ -33,7 +33,7 @@ internal readonly record struct DatabaseMigration(DatabaseMigrationOutcome Outco
 /// connection is the tenant's writer from the connection cache, leased for maintenance: libSQL writes in this process
 /// wait while it runs, and a libSQL transaction holding the write lock is rolled back after the cache's grace time.
 /// </summary>
-internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDatabaseFactory factory, MigrationOptions options, TimeProvider time)
+internal sealed class DatabaseMigrator(TenantConnectionCache cache, TenantDatabaseFactory factory, MigrationOptions options, TimeProvider time) : IDatabaseMigrator
 {
     /// <summary>
     /// Opens the database and its writer connection in the connection cache before its write block starts, so that the

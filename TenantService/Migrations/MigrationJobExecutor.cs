@@ -19,7 +19,7 @@ namespace TenantService.Migrations;
 internal sealed partial class MigrationJobExecutor(
     MigrationJournal journal,
     DatabaseCatalog catalog,
-    DatabaseMigrator migrator,
+    IDatabaseMigrator migrator,
     WriteBlocks blocks,
     SchemaChangeLocks schemaLocks,
     ChildTemplates templates,

@@ -16,6 +16,8 @@ internal static class MigrationsExtensions
         services.AddSettings(MigrationOptions.Read);
         services.AddSingleton<MigrationJournal>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<RemoteDatabaseMigrator>();
+        services.AddSingleton<IDatabaseMigrator, PlacementMigrator>();
         services.AddSingleton<WriteBlockRecords>();
         services.AddSingleton<WriteBlocks>();
         services.AddSingleton<SchemaChangeLocks>();

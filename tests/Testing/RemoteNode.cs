@@ -79,7 +79,9 @@ public sealed class RemoteNode : IAsyncDisposable
         }
 
         _service = null;
-        _service = await TenantServiceProcess.StartAsync(DataDirectory, _redisAddress, Token, port: _port);
+        // Its Hostname (what a storage backend's client connects to) is its own address, not the gateway's default.
+        var settings = new Dictionary<string, string> { ["PUBLIC_HOST"] = $"127.0.0.1:{_port}" };
+        _service = await TenantServiceProcess.StartAsync(DataDirectory, _redisAddress, Token, settings, _port);
     }
 
     /// <summary>Creates a child of <c>todos-schema</c> through the Platform API; returns its libSQL URL.</summary>
