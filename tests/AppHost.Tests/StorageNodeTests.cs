@@ -127,6 +127,31 @@ public sealed class StorageNodeTests(StorageNodePlatformFixture platform) : ICla
         Assert.True(hops.SequenceEqual(seen), $"expected {string.Join(" <- ", hops)}, saw {string.Join(" <- ", seen)}; {described}");
     }
 
+    [Fact]
+    public async Task NewUsersAreSpreadAcrossBothNodesAndOneOnTheStorageNodeGetsTodosThroughTheGateway()
+    {
+        // Placement hashes each name: with up to 24 users, all on one node is a one-in-eight-million event.
+        var onTheNode = new List<PlatformUser>();
+        var here = new List<PlatformUser>();
+        for (var count = 0; count < 24 && (onTheNode.Count == 0 || here.Count == 0); count++)
+        {
+            var user = await PlatformUser.SignInAsync(platform.Gateway);
+            using var created = await user.AddTodoAsync("placed by tenantservice");
+            Assert.True(created.StatusCode == HttpStatusCode.Created, $"a new user's first todo: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+            var database = DatabaseName.Parse(user.Database);
+            var nodeFile = File.Exists(new DatabaseLayout(platform.StorageDataDirectory).DatabasePath(database));
+            var localFile = File.Exists(new DatabaseLayout(platform.DataDirectory).DatabasePath(database));
+            Assert.True(nodeFile != localFile, $"{database}: a file on the storage node: {nodeFile}; in the main node's folder: {localFile}");
+            (nodeFile ? onTheNode : here).Add(user);
+        }
+
+        Assert.True(onTheNode.Count > 0 && here.Count > 0, $"STORAGE_PLACEMENT=local,storage put {onTheNode.Count} new users on the storage node and {here.Count} here");
+        using var listed = await onTheNode[0].ListTodosAsync();
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        var todo = Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray());
+        Assert.Equal("placed by tenantservice", todo.GetProperty("description").GetString());
+    }
+
     // Made on the node through its platform API and placed there by a record in the platform's Redis, as tenantservice does.
     private async Task PlaceOnTheNodeAsync(DatabaseName database)
     {
