@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using StackExchange.Redis;
 using Tenancy.Databases;
 using Tenancy.Metadata;
@@ -150,6 +151,85 @@ public sealed class StorageNodeTests(StorageNodePlatformFixture platform) : ICla
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         var todo = Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray());
         Assert.Equal("placed by tenantservice", todo.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task AUserMadeByTheWebhookOnTheStorageNodeGetsTodosTheSchemasMigrationAndTheirDumpThroughTheGateway()
+    {
+        // Placement hashes each name: the webhook makes users until one lands on the node (all 24 here: one in 16 million).
+        var signer = new SvixSigner(platform.WebhookSecret);
+        string? id = null;
+        for (var attempt = 0; attempt < 24 && id is null; attempt++)
+        {
+            var candidate = PlatformUser.NewId();
+            using var delivery = await platform.Gateway.SendAsync(signer.Delivery(SvixSigner.Event("user.created", candidate)));
+            Assert.True(delivery.StatusCode == HttpStatusCode.OK, $"user.created: {(int)delivery.StatusCode} {await delivery.Content.ReadAsStringAsync()}");
+            id = File.Exists(NodeFile(TestTokens.DatabaseOf(candidate))) ? candidate : null;
+        }
+
+        Assert.True(id is not null, "24 users made by the webhook, none on the storage node (STORAGE_PLACEMENT=local,storage)");
+        var user = await PlatformUser.SignInAsync(platform.Gateway, id);
+        using (var first = await user.AddTodoAsync("before the migration"))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        // The schema's migration fans out to the child on the node; tenantservice records the version it reached there.
+        var column = "due_" + Guid.NewGuid().ToString("N")[..8];
+        using var migrated = await PlatformAsync(HttpMethod.Post, "/v1/organizations/local/databases/todos-schema/migrations",
+            new { sql = $"ALTER TABLE todos ADD COLUMN {column} TEXT;", wait = true });
+        var job = await migrated.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(migrated.IsSuccessStatusCode && job.GetProperty("status").GetString() == "RunSuccess", $"the migration: {(int)migrated.StatusCode} {job}");
+        using var schema = await PlatformAsync(HttpMethod.Get, "/v1/organizations/local/databases/todos-schema");
+        using var child = await PlatformAsync(HttpMethod.Get, $"/v1/organizations/local/databases/{user.Database}");
+        Assert.Equal(
+            (await schema.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("database").GetProperty("version").GetInt64(),
+            (await child.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("database").GetProperty("version").GetInt64());
+        Assert.Contains(column, NodeColumns(user.Database));
+
+        using (var second = await user.AddTodoAsync("after the migration"))
+        {
+            Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        }
+
+        using var listed = await user.ListTodosAsync();
+        var descriptions = (await listed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray().Select(todo => todo.GetProperty("description").GetString());
+        Assert.Equal(["after the migration", "before the migration"], descriptions);
+
+        // "Download my data" streams the node's database through tenantservice and the gateway.
+        using var dump = await user.DumpAsync();
+        var sql = await dump.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, dump.StatusCode);
+        Assert.Contains(column, sql, StringComparison.Ordinal);
+        Assert.Contains("'before the migration'", sql, StringComparison.Ordinal);
+        Assert.Contains("'after the migration'", sql, StringComparison.Ordinal);
+        Assert.False(File.Exists(new DatabaseLayout(platform.DataDirectory).DatabasePath(DatabaseName.Parse(user.Database))), $"{user.Database} has a file in the main node's folder too");
+    }
+
+    private string NodeFile(string database) => new DatabaseLayout(platform.StorageDataDirectory).DatabasePath(DatabaseName.Parse(database));
+
+    // Read from the node's file, as its owner's SQLite sees it.
+    private List<string> NodeColumns(string database)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = NodeFile(database), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM pragma_table_info('todos')";
+        using var reader = command.ExecuteReader();
+        var columns = new List<string>();
+        while (reader.Read())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
+    }
+
+    private Task<HttpResponseMessage> PlatformAsync(HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.PlatformApiToken);
+        return platform.Gateway.SendAsync(request);
     }
 
     // Made on the node through its platform API and placed there by a record in the platform's Redis, as tenantservice does.

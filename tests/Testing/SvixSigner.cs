@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Gateway.Tests.TestSupport;
+namespace Testing;
 
 /// <summary>
 /// Signs deliveries the way svix documents it, written apart from the service's verifier so the two
 /// check each other: v1 = base64(HMAC-SHA256(base64decode(secret without whsec_), "{id}.{timestamp}.{body}")).
 /// </summary>
-internal sealed class SvixSigner(string secret)
+public sealed class SvixSigner(string secret)
 {
     public static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
