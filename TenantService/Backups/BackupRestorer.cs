@@ -48,7 +48,8 @@ internal sealed partial class BackupRestorer(
                 _ => null,
             };
             // Under the schema's lock: a job's final sweep cannot migrate the old file while the new one is swapped in.
-            using (schemaName is { } held ? await schemaLocks.AcquireAsync(held, cancellationToken) : default)
+            // A child's restore shares it with creates; the schema database's own restore holds it alone.
+            using (schemaName is not { } held ? default : entry.Kind == DatabaseKind.Schema ? await schemaLocks.HoldAsync(held, cancellationToken) : await schemaLocks.ShareAsync(held, cancellationToken))
             {
                 var schema = schemaName is { } named ? catalog.Find(named) : null;
                 if (schema is not null && migrations.Head(schema.DbId) is { IsFinished: false } job)

@@ -58,7 +58,7 @@ internal sealed partial class DatabaseProvisioner(
             // Announced under the schema's lock again, as it is now: a job's final sweep may have migrated it meanwhile, and
             // its own announcement must not be overtaken by an older version.
             // Not cancelled: the record is committed, and a client that gave up must not leave it unannounced.
-            using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, CancellationToken.None) : default)
+            using (SchemaOf(spec) is { } followed ? await schemaLocks.ShareAsync(followed, CancellationToken.None) : default)
             {
                 var current = catalog.Find(entry.Name) ?? entry;
                 LogCreated(logger, current.Name.Value, KindName(current.Kind), current.Schema?.Value, current.Version);
@@ -195,7 +195,7 @@ internal sealed partial class DatabaseProvisioner(
 
             var placed = await backendDatabases.CreateAsync(backend, spec.Name, template?.Statements ?? [], cancellationToken);
             // Not cancelled from here: the database exists there, and is either recorded or taken back.
-            using (spec.Schema is { } followed ? await schemaLocks.AcquireAsync(followed, CancellationToken.None) : default)
+            using (spec.Schema is { } followed ? await schemaLocks.ShareAsync(followed, CancellationToken.None) : default)
             {
                 if (template is null || TemplateOf(spec.Schema!.Value)?.Version == template.Version)
                 {
@@ -243,7 +243,7 @@ internal sealed partial class DatabaseProvisioner(
     private async Task<ProvisionResult> RecordAsync(DatabaseSpec spec, CancellationToken cancellationToken)
     {
         // A new child is copied and recorded under its schema's migration lock, so a job's final sweep cannot miss it.
-        using (SchemaOf(spec) is { } followed ? await schemaLocks.AcquireAsync(followed, cancellationToken) : default)
+        using (SchemaOf(spec) is { } followed ? await schemaLocks.ShareAsync(followed, cancellationToken) : default)
         {
             if (catalog.Find(spec.Name) is not null)
             {

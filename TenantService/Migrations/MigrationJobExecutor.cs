@@ -297,7 +297,7 @@ internal sealed partial class MigrationJobExecutor(
     /// </summary>
     private async Task<List<MigrationTask>> FinishSchemaAsync(MigrationJob job, long target, MigrationStepTimes steps, CancellationToken cancellationToken)
     {
-        using (await schemaLocks.AcquireAsync(job.Schema, cancellationToken))
+        using (await schemaLocks.HoldAsync(job.Schema, cancellationToken))
         {
             while (catalog.ChildrenBelow(job.Schema, target, SweepBatch) is { Count: > 0 } behind)
             {
