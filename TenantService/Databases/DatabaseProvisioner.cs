@@ -175,16 +175,9 @@ internal sealed partial class DatabaseProvisioner(
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
         {
-            if (catalog.Find(spec.Name) is not null)
+            if (Taken(spec.Name) is { } taken)
             {
-                return new ProvisionResult(ProvisionOutcome.AlreadyExists);
-            }
-
-            var path = factory.Layout.DatabasePath(spec.Name);
-            if (File.Exists(path))
-            {
-                LogFileWithoutRecord(logger, spec.Name.Value, path);
-                return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
+                return taken;
             }
 
             var template = default(ChildTemplate);
@@ -245,19 +238,12 @@ internal sealed partial class DatabaseProvisioner(
         // A new child is copied and recorded under its schema's migration lock, so a job's final sweep cannot miss it.
         using (SchemaOf(spec) is { } followed ? await schemaLocks.ShareAsync(followed, cancellationToken) : default)
         {
-            if (catalog.Find(spec.Name) is not null)
+            if (Taken(spec.Name) is { } taken)
             {
-                return new ProvisionResult(ProvisionOutcome.AlreadyExists);
+                return taken;
             }
 
             var path = factory.Layout.DatabasePath(spec.Name);
-            if (File.Exists(path))
-            {
-                // Start-up removed every half-made file, so this one is a database whose record was lost: never overwrite it.
-                LogFileWithoutRecord(logger, spec.Name.Value, path);
-                return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
-            }
-
             if (spec.Prepared is { } snapshotSeed)
             {
                 var (caughtUp, problem) = CatchUp(snapshotSeed);
@@ -293,23 +279,32 @@ internal sealed partial class DatabaseProvisioner(
         }
     }
 
+    /// <summary>Why <paramref name="name"/> cannot be created here: recorded already, or a file without its record; null when free.</summary>
+    private ProvisionResult? Taken(DatabaseName name)
+    {
+        if (catalog.Find(name) is not null)
+        {
+            return new ProvisionResult(ProvisionOutcome.AlreadyExists);
+        }
+
+        var path = factory.Layout.DatabasePath(name);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // Start-up removed every half-made file, so this one is a database whose record was lost: never overwrite it.
+        LogFileWithoutRecord(logger, name.Value, path);
+        return new ProvisionResult(ProvisionOutcome.FileWithoutRecord);
+    }
+
     private DatabaseName? SchemaOf(DatabaseSpec spec) =>
         spec.Schema ?? spec.Prepared?.Schema ?? (spec.Seed is { } seed && catalog.Find(seed) is { Kind: DatabaseKind.Child } source ? source.Schema : null);
 
     /// <summary>A child from its schema's template: a pool file renamed into place (its name returned, for the pending move) or a file written here.</summary>
     private (DatabaseEntry? Entry, string? MovedFrom) CopySchema(DatabaseSpec spec, DatabaseName schema, string path)
     {
-        if (catalog.Find(schema) is not { Kind: DatabaseKind.Schema })
-        {
-            return (null, null);
-        }
-
-        ChildTemplate template;
-        try
-        {
-            template = templates.Get(schema);
-        }
-        catch (FileNotFoundException)
+        if (TemplateOf(schema) is not { } template)
         {
             return (null, null);
         }

@@ -102,7 +102,7 @@ public sealed class StorageNodeTests(StorageNodePlatformFixture platform) : ICla
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         var todo = Assert.Single((await listed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray());
         Assert.Equal("kept on the storage node", todo.GetProperty("description").GetString());
-        Assert.True(File.Exists(new DatabaseLayout(platform.StorageDataDirectory).DatabasePath(database)), $"no database file for {database} in the storage node's folder");
+        Assert.True(File.Exists(NodeFile(database)), $"no database file for {database} in the storage node's folder");
         Assert.False(File.Exists(new DatabaseLayout(platform.DataDirectory).DatabasePath(database)), $"{database} has a file in the main node's folder too");
 
         // The INSERT as todoservice sends it to the node, and the node's server span under it, in one trace from the gateway.
@@ -140,7 +140,7 @@ public sealed class StorageNodeTests(StorageNodePlatformFixture platform) : ICla
             using var created = await user.AddTodoAsync("placed by tenantservice");
             Assert.True(created.StatusCode == HttpStatusCode.Created, $"a new user's first todo: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
             var database = DatabaseName.Parse(user.Database);
-            var nodeFile = File.Exists(new DatabaseLayout(platform.StorageDataDirectory).DatabasePath(database));
+            var nodeFile = File.Exists(NodeFile(database));
             var localFile = File.Exists(new DatabaseLayout(platform.DataDirectory).DatabasePath(database));
             Assert.True(nodeFile != localFile, $"{database}: a file on the storage node: {nodeFile}; in the main node's folder: {localFile}");
             (nodeFile ? onTheNode : here).Add(user);
@@ -206,7 +206,9 @@ public sealed class StorageNodeTests(StorageNodePlatformFixture platform) : ICla
         Assert.False(File.Exists(new DatabaseLayout(platform.DataDirectory).DatabasePath(DatabaseName.Parse(user.Database))), $"{user.Database} has a file in the main node's folder too");
     }
 
-    private string NodeFile(string database) => new DatabaseLayout(platform.StorageDataDirectory).DatabasePath(DatabaseName.Parse(database));
+    private string NodeFile(string database) => NodeFile(DatabaseName.Parse(database));
+
+    private string NodeFile(DatabaseName database) => new DatabaseLayout(platform.StorageDataDirectory).DatabasePath(database);
 
     // Read from the node's file, as its owner's SQLite sees it.
     private List<string> NodeColumns(string database)
