@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
@@ -14,6 +16,12 @@ public static class CacheClient
     /// AbortOnConnectFail off, so a service starts while Redis is down and keeps reconnecting; a missing or empty
     /// connection string stops it here, naming the setting.
     /// </summary>
+    /// <remarks>
+    /// The spans come from OpenTelemetry's own StackExchange.Redis instrumentation rather than the copy Aspire's client
+    /// embeds: that copy keeps every traced operation's profiling session, and its Activity, until a drain every 10 s
+    /// (9,500 of them, 8 MiB of heap, in tenantservice creating 1,000 databases a second); this one drains commands as
+    /// they finish and polls every 100 ms while there are any.
+    /// </remarks>
     /// <param name="builder">The service's builder.</param>
     /// <returns>The builder.</returns>
     public static TBuilder AddCacheClient<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -26,7 +34,10 @@ public static class CacheClient
                 throw new InvalidOperationException(
                     $"Redis connection string 'ConnectionStrings:{ConnectionName}' is missing; set ConnectionStrings__{ConnectionName}=host:port (the AppHost does this).");
             }
+
+            settings.DisableTracing = true;
         });
+        builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddRedisInstrumentation());
         return builder;
     }
 }
