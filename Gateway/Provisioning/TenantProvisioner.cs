@@ -87,7 +87,8 @@ internal sealed partial class TenantProvisioner(
         using var request = PlatformRequest(HttpMethod.Post, DatabasesPath, token);
         request.Content = JsonContent.Create(new { name = database, schema });
 
-        using var response = await client.SendAsync(request, cancellationToken);
+        // Headers first: a refusal's body is read only as far as RefusalReason allows, never buffered whole.
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             LogCreated(logger, database, schema);
@@ -110,7 +111,7 @@ internal sealed partial class TenantProvisioner(
         try
         {
             using var request = PlatformRequest(HttpMethod.Get, $"{DatabasesPath}/{Uri.EscapeDataString(database)}", token);
-            using var response = await client.SendAsync(request, cancellationToken);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
