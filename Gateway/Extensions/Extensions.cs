@@ -34,7 +34,7 @@ internal static class Extensions
         builder.Services.AddSingleton<TenantDirectory>();
         if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(CacheClient.ConnectionName)))
         {
-            // No Redis (a gateway run on its own): every unknown tenant goes to creation, where 409 means "exists".
+            // No Redis (a gateway run on its own): every unknown tenant goes to creation, where a 409 that tenantservice's record confirms means "exists".
             builder.Services.AddSingleton<ITenantExistenceLookup, UnknownUntilCreatedLookup>();
         }
         else

@@ -4,7 +4,7 @@ using Tenancy.Metadata;
 namespace Gateway.Provisioning;
 
 /// <summary>
-/// Asks the tenant metadata in Redis; a missing record sends the tenant to creation, where 409 settles it. Without an
+/// Asks the tenant metadata in Redis; a missing record sends the tenant to creation, where 409 and tenantservice's record settle it. Without an
 /// answer from Redis within <c>TENANT_LOOKUP_TIMEOUT_MS</c> (down, or hung) the store throws
 /// <see cref="TenantDirectoryUnavailableException"/>: the request gets 503, and nothing is created blind.
 /// </summary>

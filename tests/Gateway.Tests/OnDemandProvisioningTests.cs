@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Tests.TestSupport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Tenancy.Databases;
 
@@ -8,8 +9,11 @@ namespace Gateway.Tests;
 /// <summary>The gateway creates a signed-in user's database on first use, through tenantservice's platform API.</summary>
 public sealed class OnDemandProvisioningTests : IAsyncLifetime
 {
+    private const string ProvisionerLog = "Gateway.Provisioning.TenantProvisioner";
+
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private readonly SigningKey clerk = new("ins_provisioning");
+    private readonly LogCollector logs = new();
     private FakeBackend todoService = null!;
     private FakeBackend tenantService = null!;
     private GatewayFactory factory = null!;
@@ -21,7 +25,7 @@ public sealed class OnDemandProvisioningTests : IAsyncLifetime
         tenantService = await FakeBackend.StartAsync("tenantservice");
         var settings = GatewayFactory.Settings(todoService, tenantService);
         settings["CLERK_JWT_KEY"] = clerk.PublicKeyPem;
-        factory = new GatewayFactory(settings, clock);
+        factory = new GatewayFactory(settings, clock, logs: logs);
         client = factory.CreateClient();
     }
 
@@ -66,11 +70,56 @@ public sealed class OnDemandProvisioningTests : IAsyncLifetime
     [Fact]
     public async Task ADatabaseThatAlreadyExistsIsFine()
     {
+        // A webhook made it first: tenantservice answers 409 and has its record.
+        tenantService.Databases.TryAdd(TenantId.FromClerkId("user_webhook_won").Value, 0);
         tenantService.CreateStatus = 409;
+        tenantService.CreateError = "database already exists";
 
-        var response = await client.GetAsync("/api/todos", Token("user_webhook_won"));
+        var first = await client.GetAsync("/api/todos", Token("user_webhook_won"));
+        var second = await client.GetAsync("/api/todos", Token("user_webhook_won"));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, tenantService.CreateCalls);
+        Assert.DoesNotContain(logs.Entries, entry => entry.Category == ProvisionerLog && entry.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task A409ForADatabaseTenantServiceDoesNotHaveAnswers503AndIsTriedAgainByTheNextRequest()
+    {
+        var database = TenantId.FromClerkId("user_orphaned_file").Value;
+        tenantService.CreateStatus = 409;
+        tenantService.CreateError = $"database '{database}' has a file but no record in platform.db; restore platform.db or move the file away first";
+
+        var refused = await client.GetAsync("/api/todos", Token("user_orphaned_file"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        await ErrorBodyAssert.SaysAsync(refused, "could not be made ready");
+        Assert.Empty(todoService.Requests);
+        var warning = Assert.Single(logs.Entries, entry => entry.Category == ProvisionerLog && entry.Level >= LogLevel.Warning);
+        Assert.Contains(database, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("has a file but no record in platform.db", warning.Message, StringComparison.Ordinal);
+
+        // The operator moved the file away: the tenant was not remembered, so the next request creates it.
+        tenantService.CreateStatus = 200;
+        var retried = await client.GetAsync("/api/todos", Token("user_orphaned_file"));
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(2, tenantService.CreateCalls);
+    }
+
+    [Fact]
+    public async Task AnOversizedRefusalIsLoggedCut()
+    {
+        tenantService.CreateStatus = 409;
+        tenantService.CreateError = new string('x', 1024 * 1024);
+
+        var refused = await client.GetAsync("/api/todos", Token("user_long_refusal"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var warning = Assert.Single(logs.Entries, entry => entry.Category == ProvisionerLog && entry.Level >= LogLevel.Warning);
+        Assert.InRange(warning.Message.Length, 1, 1000);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -6,7 +7,8 @@ namespace Gateway.Tests.TestSupport;
 
 /// <summary>
 /// Stands in for todoservice or tenantservice behind the gateway: records what arrives and echoes the
-/// tenant headers; answers the platform API's create call with a status the test chooses.
+/// tenant headers; answers the platform API's create call with a status the test chooses, and its read of one database
+/// from <see cref="Databases"/> (what tenantservice's platform.db would hold).
 /// </summary>
 internal sealed class FakeBackend : IAsyncDisposable
 {
@@ -22,6 +24,12 @@ internal sealed class FakeBackend : IAsyncDisposable
     /// <summary>The status of <c>POST /v1/organizations/{org}/databases</c>: 200 by default, 409, 500...</summary>
     public int CreateStatus { get; set; } = StatusCodes.Status200OK;
 
+    /// <summary>What a create answered with another status than 2xx says, as <c>{"error": "..."}</c>.</summary>
+    public string CreateError { get; set; } = "refused";
+
+    /// <summary>The databases <c>GET /v1/organizations/{org}/databases/{name}</c> finds; a create answered 2xx adds its name.</summary>
+    public ConcurrentDictionary<string, byte> Databases { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Holds creations until the test lets them go; completed by default.</summary>
     public TaskCompletionSource CreateGate { get; set; } = Completed();
 
@@ -35,8 +43,23 @@ internal sealed class FakeBackend : IAsyncDisposable
             {
                 backend.Record(context);
                 Interlocked.Increment(ref backend.createCalls);
+                var name = (await context.Request.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString()!;
                 await backend.CreateGate.Task;
-                return Results.Json(new { database = new { Name = "x" } }, statusCode: backend.CreateStatus);
+                var status = backend.CreateStatus;
+                if (status is < 200 or > 299)
+                {
+                    return Results.Json(new { error = backend.CreateError }, statusCode: status);
+                }
+
+                backend.Databases.TryAdd(name, 0);
+                return Results.Json(new { database = new { Name = name } }, statusCode: status);
+            });
+            app.MapGet("/v1/organizations/{org}/databases/{name}", (HttpContext context, string name) =>
+            {
+                backend.Record(context);
+                return backend.Databases.ContainsKey(name)
+                    ? Results.Json(new { database = new { Name = name } })
+                    : Results.Json(new { error = $"database '{name}' not found" }, statusCode: StatusCodes.Status404NotFound);
             });
             app.Map("/{**rest}", (HttpContext context) =>
             {

@@ -9,9 +9,11 @@ namespace Gateway.Tests.TestSupport;
 
 /// <summary>
 /// The real gateway in memory, with its settings given as the AppHost would give them, the date of <paramref name="clock"/> if
-/// given, and the host environment the AppHost gives for local runs unless told otherwise.
+/// given, and the host environment the AppHost gives for local runs unless told otherwise; its log goes to <paramref name="logs"/>
+/// if given, nowhere otherwise.
 /// </summary>
-internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, FakeTimeProvider? clock = null, string environment = "Development")
+internal sealed class GatewayFactory(
+    IReadOnlyDictionary<string, string?> settings, FakeTimeProvider? clock = null, string environment = "Development", LogCollector? logs = null)
     : WebApplicationFactory<Program>
 {
     public const string PlatformToken = "platform-token-for-tests";
@@ -43,7 +45,14 @@ internal sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settin
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.ClearProviders());
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            if (logs is not null)
+            {
+                logging.AddProvider(logs);
+            }
+        });
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock is null ? TimeProvider.System : new FakeWallClock(clock)));
     }
 }
