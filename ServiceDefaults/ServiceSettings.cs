@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +36,7 @@ internal sealed class ServiceSettings
     }
 
     /// <summary>One settings type, taken from the values read together.</summary>
-    internal sealed class Factory<T>(IOptions<ServiceSettings> all) : IOptionsFactory<T> where T : class
+    internal sealed class Factory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(IOptions<ServiceSettings> all) : IOptionsFactory<T> where T : class
     {
         public T Create(string name) => all.Value.Get<T>();
     }

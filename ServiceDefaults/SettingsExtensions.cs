@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public static class SettingsExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="read">Reads the options, with the defaults for what is unset.</param>
     /// <returns>The service collection.</returns>
-    public static IServiceCollection AddSettings<T>(this IServiceCollection services, Func<SettingsReader, T> read) where T : class
+    public static IServiceCollection AddSettings<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(this IServiceCollection services, Func<SettingsReader, T> read) where T : class
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(read);

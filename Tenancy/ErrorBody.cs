@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace Tenancy;
@@ -25,6 +24,6 @@ public sealed record ErrorBody(string Error)
     {
         ArgumentNullException.ThrowIfNull(response);
         response.StatusCode = status;
-        return response.WriteAsJsonAsync(new ErrorBody(error), (JsonSerializerOptions?)null, "application/json", cancellationToken);
+        return response.WriteAsJsonAsync(new ErrorBody(error), ErrorBodyJsonContext.Default.ErrorBody, "application/json", cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
 
@@ -42,9 +43,12 @@ internal static class SqlitePoolGroups
         }
     }
 
+    // The string literal lets the trimmer keep the members read here (native AOT).
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields | DynamicallyAccessedMemberTypes.NonPublicMethods,
+        "Microsoft.Data.Sqlite.SqliteConnectionFactory", "Microsoft.Data.Sqlite")]
     private static Action? FindPrunePass()
     {
-        var factory = typeof(SqliteConnection).Assembly.GetType("Microsoft.Data.Sqlite.SqliteConnectionFactory");
+        var factory = Type.GetType("Microsoft.Data.Sqlite.SqliteConnectionFactory, Microsoft.Data.Sqlite");
         var instance = factory?.GetField("Instance", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
         var prune = factory?.GetMethod("PruneCallback", BindingFlags.NonPublic | BindingFlags.Instance, [typeof(object)]);
         // The pass must take the factory's reader-writer lock (Microsoft.Data.Sqlite 9 and later), so that it can run beside the library's own timer.

@@ -117,4 +117,13 @@ public static class TodosApi
 }
 
 /// <summary>The paging query of <c>GET /api/todos</c>.</summary>
-public sealed record TodoListQuery(int? Limit, string? Cursor);
+/// <remarks>Properties, not a positional record: for a constructor with a <c>string?</c> parameter the request delegate generator
+/// emits <c>typeof(string?)</c>, which does not compile (CS8639) when it runs, as it does for native AOT.</remarks>
+public sealed record TodoListQuery
+{
+    /// <summary>The page size; <see cref="TodosApi.DefaultPageSize"/> when absent.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Where the previous page ended (its <c>next_cursor</c>).</summary>
+    public string? Cursor { get; init; }
+}

@@ -30,11 +30,12 @@ internal sealed class ServiceUnderTest : IDisposable
     /// <summary>Entries of /proc/&lt;pid&gt;/fd: files, sockets and pipes the process holds open.</summary>
     public int OpenFiles => Directory.GetFileSystemEntries($"/proc/{_process.Id}/fd").Length;
 
-    /// <summary>Starts <c>dotnet &lt;project&gt;.dll</c> from the project's output in the benchmark's own configuration.</summary>
+    /// <summary>Starts <c>dotnet &lt;project&gt;.dll</c> from the project's output in the benchmark's own configuration, or another build's assembly or native executable.</summary>
     public static ServiceUnderTest Start(string project, IReadOnlyDictionary<string, string> environment, string? assembly = null)
     {
         assembly ??= ServiceBuild.Assembly(project);
-        var start = new ProcessStartInfo("dotnet", [assembly])
+        // A native AOT publish (no .dll) runs by itself.
+        var start = new ProcessStartInfo(assembly.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : assembly, assembly.EndsWith(".dll", StringComparison.Ordinal) ? [assembly] : [])
         {
             // The project folder, as the AppHost starts it: its appsettings.json (log levels) is read from there.
             WorkingDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(assembly)!, "..", "..", "..")),
