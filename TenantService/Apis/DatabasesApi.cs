@@ -16,10 +16,8 @@ namespace TenantService.Apis;
 /// The Turso Platform API's database calls: <c>/v1/organizations/{org}/databases</c>. Every call needs the
 /// platform token and the configured organization; names are checked before anything touches a file.
 /// </summary>
-internal static partial class DatabasesApi
+internal static class DatabasesApi
 {
-    private const string SqlContentType = "text/plain; charset=utf-8";
-
     // A dump usually takes seconds; the running one holds the database's turn until then.
     private const string DumpRetryAfterSeconds = "5";
 
@@ -157,8 +155,7 @@ internal static partial class DatabasesApi
         string name, HttpContext context, [AsParameters] DatabaseServices services) =>
         WriteSqlAsync(name, context, services, SqlDumpWriter.WriteSchemaAsync, schemaOnly: true);
 
-    // A reader from the tenant connection cache, handed back when the response ends. The client leaving or DUMP_TIMEOUT_MS
-    // passing interrupts the SQL at once; a dump stopped by the time limit ends in an error line instead of COMMIT.
+    // A reader from the tenant connection cache, handed back when the response ends; SqlDumpStream bounds the dump's time.
     private static async Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> WriteSqlAsync(
         string name,
         HttpContext context,
@@ -185,61 +182,27 @@ internal static partial class DatabasesApi
         }
 
         context.Response.RegisterForDispose(lease);
-        return TypedResults.Stream(
-            async stream =>
-            {
-                var limit = services.Options.DumpTimeout;
-                using var timeLimit = new CancellationTokenSource(limit, services.Time);
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeLimit.Token);
-                using var interrupt = stop.Token.Register(static connection => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)connection!).Handle), lease.Connection);
-                await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
-                try
-                {
-                    await write(lease.Connection, writer, stop.Token);
-                }
-                catch (Exception exception) when (exception is OperationCanceledException or SqliteException
-                    && timeLimit.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
-                {
-                    LogDumpTimedOut(services.Logger, name, (long)limit.TotalMilliseconds);
-                    // The status went out with the first rows, so the text says it. Not a comment: replaying it fails on this
-                    // line, and without its COMMIT nothing before it is kept. (Aborting the connection instead would lose this line.)
-                    var error = $"\nERROR: the dump of '{name}' ran longer than DUMP_TIMEOUT_MS ({(long)limit.TotalMilliseconds} ms) allows and stopped here; " +
-                        "the text above is incomplete. Ask the operator to raise DUMP_TIMEOUT_MS.\n";
-                    await writer.WriteAsync(error.AsMemory(), context.RequestAborted);
-                }
-            },
-            SqlContentType);
+        return SqlDumpStream.Send(name, backend: null, context, services, async (stream, stop) =>
+        {
+            // Stopping interrupts the SQL at once, wherever it is.
+            using var interrupt = stop.Register(static connection => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)connection!).Handle), lease.Connection);
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true);
+            await write(lease.Connection, writer, stop);
+        });
     }
 
     // The backend's own dump, passed on as it arrives: nothing is held here but a buffer. A backend that fails before the
-    // first byte is answered by StorageBackendErrors (503 with Retry-After, 404); DUMP_TIMEOUT_MS bounds the whole copy.
+    // first byte is answered by StorageBackendErrors (503 with Retry-After, 404).
     private static async Task<Results<PushStreamHttpResult, NotFound<ErrorBody>, JsonHttpResult<ErrorBody>>> StreamRemoteSqlAsync(
         DatabaseEntry entry, HttpContext context, DatabaseServices services, bool schemaOnly)
     {
         var answer = await services.Backends.Api(entry.Storage).OpenSqlAsync(entry.Name, schemaOnly, context.RequestAborted);
         context.Response.RegisterForDispose(answer);
-        return TypedResults.Stream(
-            async stream =>
-            {
-                var limit = services.Options.DumpTimeout;
-                using var timeLimit = new CancellationTokenSource(limit, services.Time);
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeLimit.Token);
-                try
-                {
-                    await using var body = await answer.Content.ReadAsStreamAsync(stop.Token);
-                    await body.CopyToAsync(stream, stop.Token);
-                }
-                catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
-                {
-                    LogRemoteDumpBroken(services.Logger, entry.Name.Value, entry.Storage, exception.Message);
-                    // As a local dump that ran out of time: the status went out, so the text says it, on a line that fails if replayed.
-                    var error = timeLimit.IsCancellationRequested
-                        ? $"\nERROR: the dump of '{entry.Name}' ran longer than DUMP_TIMEOUT_MS ({(long)limit.TotalMilliseconds} ms) allows and stopped here; the text above is incomplete.\n"
-                        : $"\nERROR: the dump of '{entry.Name}' from storage backend '{entry.Storage}' broke off here; the text above is incomplete, retry.\n";
-                    await stream.WriteAsync(Encoding.UTF8.GetBytes(error), context.RequestAborted);
-                }
-            },
-            SqlContentType);
+        return SqlDumpStream.Send(entry.Name.Value, entry.Storage, context, services, async (stream, stop) =>
+        {
+            await using var body = await answer.Content.ReadAsStreamAsync(stop);
+            await body.CopyToAsync(stream, stop);
+        });
     }
 
     private static bool TryParseType(string? type, out DatabaseKind? kind)
@@ -255,10 +218,4 @@ internal static partial class DatabasesApi
     }
 
     private static NotFound<ErrorBody> NotFound(string name) => TypedResults.NotFound(new ErrorBody($"database '{name}' not found"));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The dump of database {Database} from storage backend {Backend} stopped: {Reason}")]
-    private static partial void LogRemoteDumpBroken(ILogger logger, string database, string backend, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The dump of database {Database} ran longer than DUMP_TIMEOUT_MS ({LimitMs} ms) and was stopped")]
-    private static partial void LogDumpTimedOut(ILogger logger, string database, long limitMs);
 }

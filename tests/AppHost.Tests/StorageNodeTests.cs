@@ -176,12 +176,12 @@ public sealed class StorageNodeTests(StorageNodePlatformFixture platform) : ICla
 
         // The schema's migration fans out to the child on the node; tenantservice records the version it reached there.
         var column = "due_" + Guid.NewGuid().ToString("N")[..8];
-        using var migrated = await PlatformAsync(HttpMethod.Post, "/v1/organizations/local/databases/todos-schema/migrations",
+        using var migrated = await platform.PlatformAsync(HttpMethod.Post, "/databases/todos-schema/migrations",
             new { sql = $"ALTER TABLE todos ADD COLUMN {column} TEXT;", wait = true });
         var job = await migrated.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(migrated.IsSuccessStatusCode && job.GetProperty("status").GetString() == "RunSuccess", $"the migration: {(int)migrated.StatusCode} {job}");
-        using var schema = await PlatformAsync(HttpMethod.Get, "/v1/organizations/local/databases/todos-schema");
-        using var child = await PlatformAsync(HttpMethod.Get, $"/v1/organizations/local/databases/{user.Database}");
+        using var schema = await platform.PlatformAsync(HttpMethod.Get, "/databases/todos-schema");
+        using var child = await platform.PlatformAsync(HttpMethod.Get, $"/databases/{user.Database}");
         Assert.Equal(
             (await schema.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("database").GetProperty("version").GetInt64(),
             (await child.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("database").GetProperty("version").GetInt64());
@@ -225,13 +225,6 @@ public sealed class StorageNodeTests(StorageNodePlatformFixture platform) : ICla
         }
 
         return columns;
-    }
-
-    private Task<HttpResponseMessage> PlatformAsync(HttpMethod method, string path, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", platform.PlatformApiToken);
-        return platform.Gateway.SendAsync(request);
     }
 
     // Made on the node through its platform API and placed there by a record in the platform's Redis, as tenantservice does.

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using Testing;
 
 namespace Benchmarks;
 
@@ -13,6 +11,8 @@ namespace Benchmarks;
 internal static class WebhookBenchmark
 {
     private const int Warmup = 200;
+
+    private static readonly SvixSigner Signer = new(BenchmarkEnvironment.WebhookSecret);
 
     public static async Task<int> RunAsync(BenchmarkEnvironment environment, int count, int concurrency, PhysicalReference physical)
     {
@@ -52,18 +52,6 @@ internal static class WebhookBenchmark
         return (clientTimes, serverTimes, clock.Elapsed);
     }
 
-    // Signed as svix signs: HMAC-SHA256 over "{id}.{timestamp}.{body}" with the secret's base64 key.
-    private static HttpRequestMessage UserCreated(string userId)
-    {
-        var body = $$$"""{"type":"user.created","object":"event","data":{"id":"{{{userId}}}","object":"user"}}""";
-        var id = $"msg_{Guid.NewGuid():N}";
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var key = Convert.FromBase64String(BenchmarkEnvironment.WebhookSecret["whsec_".Length..]);
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/clerk") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("svix-id", id);
-        request.Headers.Add("svix-timestamp", timestamp);
-        request.Headers.Add("svix-signature", $"v1,{signature}");
-        return request;
-    }
+    private static HttpRequestMessage UserCreated(string userId) =>
+        Signer.Delivery($$$"""{"type":"user.created","object":"event","data":{"id":"{{{userId}}}","object":"user"}}""");
 }

@@ -134,7 +134,7 @@ public sealed class EndToEndTests(ClerkPlatformFixture platform)
         var responses = await Task.WhenAll(requests);
 
         Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
-        var listed = await PlatformAsync(HttpMethod.Get, "/v1/organizations/local/databases?schema=todos-schema");
+        var listed = await platform.PlatformAsync(HttpMethod.Get, "/databases?schema=todos-schema");
         var names = (await listed.JsonAsync()).GetProperty("databases").EnumerateArray().Select(db => db.GetProperty("Name").GetString());
         Assert.Single(names, name => name == TenantId.FromClerkId(userId).Value);
     }
@@ -202,14 +202,7 @@ public sealed class EndToEndTests(ClerkPlatformFixture platform)
         return request;
     }
 
-    private Task<HttpResponseMessage> GetDatabaseAsync(string name) => PlatformAsync(HttpMethod.Get, $"/v1/organizations/local/databases/{name}");
-
-    private Task<HttpResponseMessage> PlatformAsync(HttpMethod method, string path)
-    {
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", platform.PlatformApiToken);
-        return Gateway.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetDatabaseAsync(string name) => platform.PlatformAsync(HttpMethod.Get, $"/databases/{name}");
 
     private static string NewUserId() => "user_" + Guid.NewGuid().ToString("N");
 }

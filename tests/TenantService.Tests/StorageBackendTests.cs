@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using LibsqlClient;
 using Microsoft.Data.Sqlite;
@@ -69,7 +67,7 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
         var userId = "user_" + Guid.NewGuid().ToString("N");
         var database = TenantId.FromClerkId(userId);
 
-        using var delivery = await app.CreateClient().SendAsync(SignedDelivery($$$"""{"type":"user.created","object":"event","data":{"id":"{{{userId}}}","object":"user"}}"""));
+        using var delivery = await app.CreateClient().SendAsync(new SvixSigner(WebhookSecret).Delivery($$$"""{"type":"user.created","object":"event","data":{"id":"{{{userId}}}","object":"user"}}"""));
 
         Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
         Assert.True(File.Exists(Node.DatabasePath(database)), "the user's database is on the storage node");
@@ -502,18 +500,5 @@ public sealed class StorageBackendTests(RedisFixture redis, RemoteNodeFixture re
             Assert.True(DateTime.UtcNow < deadline, "the awaited state did not come within 30 s");
             await Task.Delay(20);
         }
-    }
-
-    // Signed as svix documents it: v1 = base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")).
-    private static HttpRequestMessage SignedDelivery(string body)
-    {
-        var id = "msg_" + Guid.NewGuid().ToString("N");
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var mac = HMACSHA256.HashData(Convert.FromBase64String(WebhookSecret["whsec_".Length..]), Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/clerk") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("svix-id", id);
-        request.Headers.Add("svix-timestamp", timestamp);
-        request.Headers.Add("svix-signature", "v1," + Convert.ToBase64String(mac));
-        return request;
     }
 }

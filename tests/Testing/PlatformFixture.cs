@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -57,6 +59,17 @@ public class PlatformFixture : IAsyncLifetime
         var notifications = _app.Services.GetRequiredService<ResourceNotificationService>();
         await Task.WhenAll(Services.Select(service => notifications.WaitForResourceHealthyAsync(service.Name, timeout.Token)));
         _gateway = new HttpClient { BaseAddress = _app.GetEndpoint("gateway", "http"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>
+    /// A platform API call through the gateway with <see cref="PlatformApiToken"/>; <paramref name="path"/> is under
+    /// <c>/v1/organizations/local</c> (<c>/databases/...</c>), <paramref name="body"/> is sent as JSON.
+    /// </summary>
+    public async Task<HttpResponseMessage> PlatformAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, "/v1/organizations/local" + path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PlatformApiToken);
+        return await Gateway.SendAsync(request);
     }
 
     /// <summary>Changes the app model before it is built (for example, the services' environment).</summary>

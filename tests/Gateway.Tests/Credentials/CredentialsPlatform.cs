@@ -24,13 +24,6 @@ public sealed class CredentialsPlatformFixture : PlatformFixture
     public string DatabaseTokenSigningKey =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(DataDirectory, "secrets.json")))!["DATABASE_TOKEN_SIGNING_KEY"];
 
-    public async Task<HttpResponseMessage> PlatformAsync(HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, "/v1/organizations/local" + path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PlatformApiToken);
-        return await Gateway.SendAsync(request);
-    }
-
     public async Task CreateDatabaseAsync(string name, string? group = null)
     {
         using var response = await PlatformAsync(HttpMethod.Post, "/databases", group is null ? new { name, schema = "todos-schema" } : new { name, schema = "todos-schema", group });
