@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace Testing;
 
 /// <summary>
-/// One of the platform's services as a real process (<c>dotnet {Project}.dll</c>) on a free loopback port, so a test
+/// One of the platform's services as a real process (<c>dotnet {Project}.dll</c>, or its native AOT publish) on a free loopback port, so a test
 /// can SIGKILL it; its output is kept for failure messages.
 /// </summary>
 public abstract class ServiceProcess : IAsyncDisposable
@@ -12,7 +12,7 @@ public abstract class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _output = new();
 
-    protected ServiceProcess(string project, IReadOnlyDictionary<string, string> environment, string? bearerToken, int? port = null)
+    protected ServiceProcess(string project, IReadOnlyDictionary<string, string> environment, string? bearerToken, int? port = null, string? nativeExecutable = null)
     {
         // A fixed port lets a test start a killed service again at the same address.
         port ??= LoopbackPort.Free();
@@ -23,7 +23,7 @@ public abstract class ServiceProcess : IAsyncDisposable
             Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         }
 
-        var start = new ProcessStartInfo("dotnet", [ServiceBuild.Assembly(project)])
+        var start = new ProcessStartInfo(nativeExecutable ?? "dotnet", nativeExecutable is null ? [ServiceBuild.Assembly(project)] : [])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
