@@ -35,7 +35,8 @@ internal sealed class ServiceUnderTest : IDisposable
     {
         assembly ??= ServiceBuild.Assembly(project);
         // A native AOT publish (no .dll) runs by itself.
-        var start = new ProcessStartInfo(assembly.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : assembly, assembly.EndsWith(".dll", StringComparison.Ordinal) ? [assembly] : [])
+        var native = !assembly.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(native ? assembly : "dotnet", native ? [] : [assembly])
         {
             // The project folder, as the AppHost starts it: its appsettings.json (log levels) is read from there.
             WorkingDirectory = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(assembly)!, "..", "..", "..")),
