@@ -66,7 +66,7 @@ internal static class BenchmarkCommand
                 "       dotnet run -c Release --project tests/Benchmarks -- gateway [--users 200] [--todos 20] [--concurrency 16] [--seconds 10] [--rounds 3]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- remote-todos [--tenants 200] [--todos 20] [--concurrency 16] [--seconds 10] [--rounds 3] [--direct]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- hrana-vs-api [--users 20] [--todos 50] [--concurrency 16] [--seconds 10] [--telemetry off]\n" +
-                "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0] [--baseline OTHER/TodoService.dll]\n" +
+                "       dotnet run -c Release --project tests/Benchmarks -- todos [--tenants 100000] [--concurrency 16] [--seconds 20] [--zipf 1.0] [--baseline OTHER/TodoService.dll or a native TodoService]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- startup [--runs 5]\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- idle-memory\n" +
                 "       dotnet run -c Release --project tests/Benchmarks -- page [--requests 1000] [--telemetry off]\n" +

@@ -10,7 +10,7 @@ namespace Benchmarks;
 /// platform API, todoservice as its own process, and a load that picks tenants by Zipf(s). Reports requests/s and
 /// latency of lists and creates at the client and inside the service, the connection cache's hit ratio, RSS and open files;
 /// then the same for warm requests only (tenants whose database stays open). With <c>--baseline</c> (another build's
-/// <c>TodoService.dll</c>) the load runs on the baseline, this build and the baseline again, on the same databases.
+/// <c>TodoService.dll</c>, or a native AOT publish's executable) the load runs on the baseline, this build and the baseline again, on the same databases.
 /// </summary>
 internal static class TodosBenchmark
 {
