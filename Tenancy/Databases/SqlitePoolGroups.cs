@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using Microsoft.Data.Sqlite;
 
 namespace Tenancy.Databases;
 
