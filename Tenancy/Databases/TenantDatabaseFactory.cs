@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Tenancy.Databases;
 
@@ -35,11 +36,12 @@ public sealed class TenantDatabaseFactory
 {
     private readonly TenantDatabaseOptions _options;
     private readonly TimeProvider _timeProvider;
+    private static readonly bool s_sqliteConfigured;
 
     // Every connection of the process comes from a factory, so this runs before SQLite's first one.
     static TenantDatabaseFactory()
     {
-        NativeSqlite.TryConfigure();
+        s_sqliteConfigured = NativeSqlite.TryConfigure();
         SqlitePoolGroups.StartPruning();
     }
 
@@ -47,7 +49,8 @@ public sealed class TenantDatabaseFactory
     /// <param name="layout">Where database files live.</param>
     /// <param name="options">Limits for every connection; <see cref="TenancyExtensions.AddTenantDatabases{TBuilder}"/> validates the settings they come from at start.</param>
     /// <param name="timeProvider">The clock for statement time limits.</param>
-    public TenantDatabaseFactory(DatabaseLayout layout, TenantDatabaseOptions options, TimeProvider timeProvider)
+    /// <param name="logger">Warns when this build cannot size SQLite's per-connection memory or prune Microsoft.Data.Sqlite's pool groups.</param>
+    public TenantDatabaseFactory(DatabaseLayout layout, TenantDatabaseOptions options, TimeProvider timeProvider, ILogger<TenantDatabaseFactory>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(options);
@@ -55,6 +58,15 @@ public sealed class TenantDatabaseFactory
         Layout = layout;
         _options = options;
         _timeProvider = timeProvider;
+        if (!s_sqliteConfigured && OperatingSystem.IsLinux())
+        {
+            logger?.LogWarning("SQLite was configured before this factory's first connection: every connection reserves ~240 KiB instead of ~45 KiB, and SQLite keeps memory statistics under one global mutex.");
+        }
+
+        if (!SqlitePoolGroups.CanPrune)
+        {
+            logger?.LogWarning("Microsoft.Data.Sqlite's pool-group prune pass was not found in this build: every tenant opened keeps ~760 bytes of heap for minutes.");
+        }
     }
 
     /// <summary>Where database files live.</summary>

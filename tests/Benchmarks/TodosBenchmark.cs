@@ -96,8 +96,10 @@ internal static class TodosBenchmark
     private static async Task<LoadResult> MeasureAsync(string phase, TodoLoad load, ServiceMetrics metrics, int concurrency, TimeSpan duration, int seed)
     {
         var before = await metrics.ReadCacheAfterAsync(DateTimeOffset.UtcNow);
+        var (pausedBefore, collectionsBefore) = (metrics.Latest("dotnet.gc.pause.time"), metrics.Latest("dotnet.gc.collections"));
         var result = await load.RunAsync(concurrency, duration, seed);
         var cache = (await metrics.ReadCacheAfterAsync(DateTimeOffset.UtcNow)).Since(before);
+        var paused = metrics.Latest("dotnet.gc.pause.time") - pausedBefore;
         Console.WriteLine(FormattableString.Invariant($"{phase}: {Throughput(result)}"));
         Console.WriteLine(FormattableString.Invariant($"  list   inside the service: {Percentiles.Summary([.. result.List.Server])}"));
         Console.WriteLine(FormattableString.Invariant($"         at the client:      {Percentiles.Summary([.. result.List.Client])}"));
@@ -105,6 +107,9 @@ internal static class TodosBenchmark
         Console.WriteLine(FormattableString.Invariant($"         at the client:      {Percentiles.Summary([.. result.Create.Client])}"));
         Console.WriteLine(FormattableString.Invariant(
             $"  connection cache: hit ratio {cache.HitRatio:P1} ({cache.Hits:0} hits, {cache.Misses:0} misses), {cache.Evictions:0} evictions, {cache.OpenDatabases:0} open databases"));
+        // Collections pause every request in flight: their share of the phase is roughly the share of requests they can slow.
+        Console.WriteLine(FormattableString.Invariant(
+            $"  GC: {metrics.Latest("dotnet.gc.collections") - collectionsBefore:0} collections, paused {paused * 1000:0} ms ({paused / result.Elapsed.TotalSeconds:P1} of the phase)"));
         return result;
     }
 
