@@ -54,8 +54,11 @@ internal sealed class ServiceMetrics(OtlpMetricsReceiver receiver) : IAsyncDispo
     /// <summary>Forgets the metrics of services stopped before now (a baseline build), whose series would otherwise be summed in.</summary>
     public void ForgetEarlierServices() => receiver.Metrics.Clear();
 
-    /// <summary>The latest exported value of <paramref name="instrument"/> (summed over its series), or NaN if it was never exported.</summary>
-    public double Latest(string instrument) => receiver.Metrics.Find(ServiceName, instrument)?.Value ?? double.NaN;
+    /// <summary>
+    /// The latest exported value of <paramref name="instrument"/> (summed over its series, or those with an attribute value containing
+    /// <paramref name="attribute"/>), or NaN if it was never exported.
+    /// </summary>
+    public double Latest(string instrument, string? attribute = null) => receiver.Metrics.Find(ServiceName, instrument, attribute)?.Value ?? double.NaN;
 
     public ValueTask DisposeAsync() => receiver.DisposeAsync();
 }

@@ -22,6 +22,7 @@ internal static class TodosBenchmark
     private const double TargetRssMegabytes = 300;
 
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
+    private static readonly string[] Generations = ["gen0", "gen1", "gen2"];
 
     public static async Task<int> RunAsync(BenchmarkEnvironment environment, int tenants, int concurrency, TimeSpan duration, double exponent, string? baseline = null)
     {
@@ -96,10 +97,13 @@ internal static class TodosBenchmark
     private static async Task<LoadResult> MeasureAsync(string phase, TodoLoad load, ServiceMetrics metrics, int concurrency, TimeSpan duration, int seed)
     {
         var before = await metrics.ReadCacheAfterAsync(DateTimeOffset.UtcNow);
-        var (pausedBefore, collectionsBefore) = (metrics.Latest("dotnet.gc.pause.time"), metrics.Latest("dotnet.gc.collections"));
+        var (pausedBefore, allocatedBefore) = (metrics.Latest("dotnet.gc.pause.time"), metrics.Latest("dotnet.gc.heap.total_allocated"));
+        var collectionsBefore = Generations.Select(generation => metrics.Latest("dotnet.gc.collections", generation)).ToArray();
         var result = await load.RunAsync(concurrency, duration, seed);
         var cache = (await metrics.ReadCacheAfterAsync(DateTimeOffset.UtcNow)).Since(before);
         var paused = metrics.Latest("dotnet.gc.pause.time") - pausedBefore;
+        var allocated = metrics.Latest("dotnet.gc.heap.total_allocated") - allocatedBefore;
+        var requests = result.List.Client.Count + result.Create.Client.Count;
         Console.WriteLine(FormattableString.Invariant($"{phase}: {Throughput(result)}"));
         Console.WriteLine(FormattableString.Invariant($"  list   inside the service: {Percentiles.Summary([.. result.List.Server])}"));
         Console.WriteLine(FormattableString.Invariant($"         at the client:      {Percentiles.Summary([.. result.List.Client])}"));
@@ -109,7 +113,7 @@ internal static class TodosBenchmark
             $"  connection cache: hit ratio {cache.HitRatio:P1} ({cache.Hits:0} hits, {cache.Misses:0} misses), {cache.Evictions:0} evictions, {cache.OpenDatabases:0} open databases"));
         // Collections pause every request in flight: their share of the phase is roughly the share of requests they can slow.
         Console.WriteLine(FormattableString.Invariant(
-            $"  GC: {metrics.Latest("dotnet.gc.collections") - collectionsBefore:0} collections, paused {paused * 1000:0} ms ({paused / result.Elapsed.TotalSeconds:P1} of the phase)"));
+            $"  GC: {string.Join(" / ", Generations.Select((generation, i) => metrics.Latest("dotnet.gc.collections", generation) - collectionsBefore[i]))} collections (gen0 / gen1 / gen2), paused {paused * 1000:0} ms ({paused / result.Elapsed.TotalSeconds:P1} of the phase), {allocated / requests / 1024:0.0} KiB allocated per request"));
         return result;
     }
 

@@ -57,12 +57,17 @@ internal sealed class ExportedMetrics(TimeProvider time)
         }
     }
 
-    /// <summary>The instrument's value summed over its series and when it was last received; null if never exported.</summary>
-    public (double Value, DateTimeOffset Received)? Find(string service, string name)
+    /// <summary>
+    /// The instrument's value summed over its series (only those with an attribute value containing <paramref name="attribute"/>, if given)
+    /// and when it was last received; null if never exported.
+    /// </summary>
+    public (double Value, DateTimeOffset Received)? Find(string service, string name, string? attribute = null)
     {
         lock (_gate)
         {
-            return _instruments.TryGetValue((service, name), out var instrument) ? (instrument.Series.Values.Sum(), instrument.Received) : null;
+            return _instruments.TryGetValue((service, name), out var instrument)
+                ? (instrument.Series.Where(series => attribute is null || series.Key.Contains(attribute, StringComparison.Ordinal)).Sum(series => series.Value), instrument.Received)
+                : null;
         }
     }
 
