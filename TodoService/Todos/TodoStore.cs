@@ -45,12 +45,18 @@ internal static class TodoStore
     private static async Task<Todo?> QuerySingleAsync(ITenantSession session, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] arguments) =>
         (await session.QueryAsync(sql, Read, maxRows: 1, cancellationToken, arguments)) is [var todo] ? todo : null;
 
-    // The cursor keeps created_at as stored, so the next page compares text with text.
-    private static (Todo Todo, string CreatedAt) ReadWithCreatedAt(ITenantRow row) => (Read(row), row.GetString(3));
+    // The cursor keeps created_at as stored, so the next page compares text with text; the row's text is read once.
+    private static (Todo Todo, string CreatedAt) ReadWithCreatedAt(ITenantRow row)
+    {
+        var createdAt = row.GetString(3);
+        return (Read(row, createdAt), createdAt);
+    }
 
-    private static Todo Read(ITenantRow row) => new(
+    private static Todo Read(ITenantRow row) => Read(row, row.GetString(3));
+
+    private static Todo Read(ITenantRow row, string createdAt) => new(
         row.GetInt64(0),
         row.GetString(1),
         row.GetInt64(2) != 0,
-        DateTimeOffset.Parse(row.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+        DateTimeOffset.Parse(createdAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
 }
