@@ -29,13 +29,13 @@ internal static class MemoryBenchmark
         Console.WriteLine(FormattableString.Invariant($"{count} databases in {elapsed.TotalSeconds:0} s ({count / elapsed.TotalSeconds:0} creates/s); inside the service {Percentiles.Summary(server)}"));
         Console.WriteLine(FormattableString.Invariant(
             $"against the physical copy + fsync (p50 {physical.CopyP50:0.000} ms, {physical.CopiesPerSecond:0}/s on one thread): inside p50 {PhysicalReference.Ratio(Percentiles.Of(server, 50), physical.CopyP50)}, creates/s {PhysicalReference.Ratio(count / elapsed.TotalSeconds, physical.CopiesPerSecond)}"));
-        Console.WriteLine(FormattableString.Invariant($"tenantservice RSS at {count} databases: {rss:0} MiB (anonymous {service.StatusMebibytes("RssAnon"):0}, files {service.StatusMebibytes("RssFile"):0}, shared {service.StatusMebibytes("RssShmem"):0}; peak {service.StatusMebibytes("VmHWM"):0} MiB)"));
+        Console.WriteLine(FormattableString.Invariant($"tenantservice RSS at {count} databases: {rss:0} MiB ({service.RssParts()}; peak {service.StatusMebibytes("VmHWM"):0} MiB)"));
 
         // A restart reconciles every file with platform.db and republishes every record to Redis: the other time all of them are touched.
         var restart = await environment.RestartServiceAsync();
         Console.WriteLine(FormattableString.Invariant($"restart with {count} databases: answering after {restart.TotalSeconds:0.0} s, RSS {environment.Service.StatusMebibytes("VmRSS"):0} MiB"));
         await Task.Delay(TimeSpan.FromSeconds(10));
-        Console.WriteLine(FormattableString.Invariant($"10 s later (republish done): RSS {environment.Service.StatusMebibytes("VmRSS"):0} MiB (anonymous {environment.Service.StatusMebibytes("RssAnon"):0}, files {environment.Service.StatusMebibytes("RssFile"):0}, shared {environment.Service.StatusMebibytes("RssShmem"):0}; peak {environment.Service.StatusMebibytes("VmHWM"):0} MiB)"));
+        Console.WriteLine(FormattableString.Invariant($"10 s later (republish done): RSS {environment.Service.StatusMebibytes("VmRSS"):0} MiB ({environment.Service.RssParts()}; peak {environment.Service.StatusMebibytes("VmHWM"):0} MiB)"));
 
         var megabytes = rss * 1024 * 1024 / 1e6;
         Console.WriteLine(megabytes <= TargetMegabytes

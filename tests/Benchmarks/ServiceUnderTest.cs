@@ -69,6 +69,10 @@ internal sealed class ServiceUnderTest : IDisposable
     /// </summary>
     public double StatusMebibytes(string field) => ProcessMemory.Mebibytes(_process.Id, field);
 
+    /// <summary>VmRSS's parts in MiB, as the benchmarks print them: "anonymous A, files F, shared S".</summary>
+    public string RssParts() =>
+        FormattableString.Invariant($"anonymous {StatusMebibytes("RssAnon"):0}, files {StatusMebibytes("RssFile"):0}, shared {StatusMebibytes("RssShmem"):0}");
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -76,7 +76,7 @@ internal static class TodosBenchmark
         var rss = service.StatusMebibytes("VmRSS");
         var rssMegabytes = rss * 1024 * 1024 / 1e6;
         Console.WriteLine(FormattableString.Invariant(
-            $"todoservice after the load: RSS {rss:0} MiB ({rssMegabytes:0} MB; anonymous {service.StatusMebibytes("RssAnon"):0}, files {service.StatusMebibytes("RssFile"):0}, shared {service.StatusMebibytes("RssShmem"):0}), peak {service.StatusMebibytes("VmHWM"):0} MiB, of which the GC commits {metrics.Latest("dotnet.gc.last_collection.memory.committed_size") / (1024 * 1024):0} MiB (heap {metrics.Latest("dotnet.gc.last_collection.heap.size") / (1024 * 1024):0} MiB at the last collection); {service.OpenFiles} open files"));
+            $"todoservice after the load: RSS {rss:0} MiB ({rssMegabytes:0} MB; {service.RssParts()}), peak {service.StatusMebibytes("VmHWM"):0} MiB, of which the GC commits {metrics.Latest("dotnet.gc.last_collection.memory.committed_size") / (1024 * 1024):0} MiB (heap {metrics.Latest("dotnet.gc.last_collection.heap.size") / (1024 * 1024):0} MiB at the last collection); {service.OpenFiles} open files"));
 
         // Warm requests: the same load over the hottest half of the cache bound, tenants LRU keeps open (its hit ratio shows it).
         var hot = Math.Min(tenants, cacheBound / 2);
